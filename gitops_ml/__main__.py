@@ -1,0 +1,3 @@
+from gitops_ml.cli import run
+
+run()

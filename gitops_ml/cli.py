@@ -1,0 +1,126 @@
+"""Command-line parsing and the one error boundary; commands live in ``commands/``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from importlib import import_module
+
+from gitops_ml import __version__
+from gitops_ml.errors import GitopsError
+
+# command name -> module under gitops_ml.commands; each has add_arguments and run
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+}
+_PLANNED = {
+    "validate": "validate",
+    "plan": "plan",
+    "apply": "apply",
+    "drift": "drift",
+    "status": "status",
+    "promote": "promote",
+    "rollback": "rollback",
+    "hold": "hold",
+    "history": "history",
+    "import": "importer",
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+log = logging.getLogger("gitops_ml")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gitops-ml",
+        description="Deploy model versions the GitOps way: Git says what runs where.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module_name in COMMANDS.items():
+        module = _command(module_name)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+        _add_common(sub)
+        module.add_arguments(sub)
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output for people, scripts or GitHub workflows (default: text)",
+    )
+    parser.add_argument(
+        "--repo",
+        default=".",
+        metavar="DIR",
+        help="the GitOps repo (default: the current folder)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log progress to stderr"
+    )
+
+
+def _command(module_name: str):  # type: ignore[no-untyped-def]
+    return import_module(f"gitops_ml.commands.{module_name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        code: int = _command(COMMANDS[args.command]).run(args)
+        return code
+    except GitopsError as exc:
+        _print_error(exc, args.format)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception:
+        _crash_report(args.command)
+        return EXIT_BUG
+
+
+def _setup_logging(verbosity: int) -> None:
+    level = logging.WARNING - 10 * min(verbosity, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(level)
+
+
+def _print_error(exc: GitopsError, output_format: str) -> None:
+    from gitops_ml.report import github
+
+    if output_format == "github":
+        print(github.error_command(exc), flush=True)
+    print(f"error: {exc}", file=sys.stderr)
+    if exc.hint:
+        print(f"  next: {exc.hint}", file=sys.stderr)
+
+
+def _crash_report(command: str) -> None:
+    details = traceback.format_exc()
+    handle, path = tempfile.mkstemp(prefix="gitops-ml-crash-", suffix=".txt")
+    with os.fdopen(handle, "w") as crash:
+        crash.write(f"gitops-ml {__version__} on Python {platform.python_version()} ")
+        crash.write(f"({platform.platform()})\ncommand: {command}\n\n{details}")
+    last = details.strip().splitlines()[-1]
+    print(f"error: internal error in gitops-ml ({last})", file=sys.stderr)
+    print(
+        f"  a crash report is in {path}; please attach it to an issue", file=sys.stderr
+    )
+
+
+def run() -> None:
+    sys.exit(main())

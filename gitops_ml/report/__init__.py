@@ -1,0 +1,1 @@
+"""Renderers: domain results in, text / JSON / GitHub workflow output out."""

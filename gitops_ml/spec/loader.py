@@ -1,0 +1,324 @@
+"""Strict YAML loading with a line and column for every node.
+
+PyYAML's constructors drop positions, keep the last of two duplicate keys and read
+``1.10`` as a float.  Here the C composer builds the node graph, and our own walk turns
+nodes into plain values while recording where each value came from and how it was
+written, so later checks can point at the exact line and quote the original text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from gitops_ml.errors import Location
+from gitops_ml.spec.findings import Findings
+
+try:  # the C composer is much faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_NODES = 200_000  # bounds alias expansion: an alias bomb stops here
+MAX_DEPTH = 200
+
+Path = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+MERGE_TAG = _TAG + "merge"
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """How a scalar was written: its YAML tag, source text and whether it was quoted."""
+
+    tag: str
+    text: str
+    quoted: bool
+
+
+@dataclass
+class Document:
+    """One YAML document as plain data, with the source position of every value."""
+
+    path: str
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    scalars: dict[Path, Scalar] = field(default_factory=dict)
+
+    def location(self, path: Path) -> Location:
+        """The position of the value at ``path``, or of its nearest parent."""
+        probe = tuple(path)
+        while probe and probe not in self.marks:
+            probe = probe[:-1]
+        line, column = self.marks.get(probe, (1, 1))
+        return Location(self.path, line, column)
+
+
+class LoadError(Exception):
+    """Raised inside the walk; turned into a finding by ``load_document``."""
+
+    def __init__(self, message: str, line: int, column: int, rule: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column, self.rule = message, line, column, rule
+
+
+def load_document(path: str, raw: bytes, findings: Findings) -> Document | None:
+    """Parse one file holding exactly one mapping; report problems to ``findings``."""
+    try:
+        return _load(path, raw)
+    except LoadError as exc:
+        findings.add(Location(path, exc.line, exc.column), exc.rule, exc.message)
+    return None
+
+
+def _load(path: str, raw: bytes) -> Document:
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError(
+            f"file is {len(raw)} bytes, over the {MAX_FILE_BYTES} byte limit",
+            0,
+            0,
+            "file-too-large",
+        )
+    text = _decode(raw)
+    nodes = _compose_all(text)
+    if not nodes:
+        raise LoadError("file is empty; it must hold one YAML mapping", 0, 0, "empty")
+    if len(nodes) > 1:
+        line = nodes[1].start_mark.line + 1
+        raise LoadError(
+            "file holds several YAML documents; keep one per file",
+            line,
+            1,
+            "multiple-documents",
+        )
+    root = nodes[0]
+    if not isinstance(root, yaml.MappingNode):
+        raise LoadError(
+            "the document must be a mapping (apiVersion, kind, metadata, spec)",
+            root.start_mark.line + 1,
+            root.start_mark.column + 1,
+            "not-a-mapping",
+        )
+    _check_size(root)
+    document = Document(path, None)
+    document.data = _Walker(document).value(root, ())
+    return document
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Fail fast when aliases would expand past ``MAX_NODES`` (an alias bomb)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if depth > MAX_DEPTH:
+            raise LoadError("YAML nesting is too deep", 0, 0, "too-deep")
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        sizes[id(node)] = total
+        if total > MAX_NODES:
+            mark = node.start_mark
+            raise LoadError(
+                f"aliases expand to over {MAX_NODES} values (an alias bomb); "
+                "remove the nested aliases",
+                mark.line + 1,
+                mark.column + 1,
+                "alias-bomb",
+            )
+        return total
+
+    size(root, 0)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadError(
+            f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+            f"{exc.start})",
+            line,
+            1,
+            "not-utf8",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _compose_all(text: str) -> list[yaml.Node]:
+    try:
+        return [n for n in yaml.compose_all(text, Loader=_Loader) if n is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or str(exc)
+        if mark and _tab_at(text, mark.line, mark.column):
+            problem = "a tab character is used for indentation; indent with spaces"
+            return _raise(problem, line, column, "tab")
+        return _raise(f"invalid YAML: {problem}", line, column, "yaml-syntax")
+    except yaml.YAMLError as exc:
+        return _raise(f"invalid YAML: {exc}", 0, 0, "yaml-syntax")
+    except RecursionError:
+        return _raise("YAML nesting is too deep", 0, 0, "too-deep")
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    lines = text.splitlines()
+    return line < len(lines) and "\t" in lines[line][: column + 1]
+
+
+def _raise(message: str, line: int, column: int, rule: str) -> list[yaml.Node]:
+    raise LoadError(message, line, column, rule)
+
+
+class _Walker:
+    """Turns a composed node graph into plain values, recording marks on the way."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.count = 0
+
+    def value(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._error(node, "too many nodes (an alias bomb?)", "alias-bomb")
+        if len(path) > MAX_DEPTH:
+            raise self._error(node, "YAML nesting is too deep", "too-deep")
+        mark = node.start_mark
+        self.document.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                self.merge(value_node, path, result)
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self.key(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise self._error(
+                    key_node,
+                    f"duplicate key '{key}' (first on line {seen[key]}); "
+                    "remove one of them",
+                    "duplicate-key",
+                )
+            seen[key] = line
+            child = (*path, key)
+            self.document.marks[child] = (line, key_node.start_mark.column + 1)
+            result[key] = self.value(value_node, child)
+        return result
+
+    def merge(self, node: yaml.Node, path: Path, into: dict[str, Any]) -> None:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self._error(source, "a merge key '<<' needs a mapping", "merge")
+            for key, value in self.mapping(source, path).items():
+                into.setdefault(key, value)
+
+    def key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self._error(node, "mapping keys must be plain strings", "key-type")
+        if node.tag != _TAG + "str" and node.style is None:
+            raise self._error(
+                node,
+                f"key '{node.value}' is read as {_kind(node.tag)}; quote it",
+                "key-type",
+            )
+        return str(node.value)
+
+    def scalar(self, node: yaml.Node, path: Path) -> Any:
+        text = str(node.value)
+        quoted = bool(getattr(node, "style", None))
+        self.document.scalars[path] = Scalar(node.tag, text, quoted)
+        tag = node.tag.removeprefix(_TAG)
+        if quoted or tag == "str":
+            return text
+        constructor = _CONSTRUCTORS.get(tag)
+        if constructor is None:
+            raise self._error(node, f"unsupported YAML tag {node.tag}", "tag")
+        try:
+            return constructor(text)
+        except ValueError:
+            raise self._error(node, f"cannot read '{text}' as {tag}", "tag") from None
+
+    def _error(self, node: yaml.Node, message: str, rule: str) -> LoadError:
+        mark = node.start_mark
+        return LoadError(message, mark.line + 1, mark.column + 1, rule)
+
+
+def _kind(tag: str) -> str:
+    return {
+        "float": "a number",
+        "int": "a number",
+        "bool": "a boolean",
+        "null": "null",
+        "timestamp": "a timestamp",
+    }.get(tag.removeprefix(_TAG), tag)
+
+
+def _bool(text: str) -> bool:
+    return text.lower() in {"yes", "true", "on", "y"}
+
+
+def _int(text: str) -> int:
+    cleaned = text.replace("_", "")
+    if cleaned.lower().startswith(("0x", "-0x", "+0x")):
+        return int(cleaned, 16)
+    if cleaned.lower().startswith(("0o", "-0o", "+0o")):
+        return int(cleaned, 8)
+    if ":" in cleaned:  # sexagesimal 1:30
+        raise ValueError(text)
+    return int(cleaned, 10)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower().replace("_", "")
+    if lowered in {".nan"}:
+        return float("nan")
+    if lowered in {".inf", "+.inf"}:
+        return float("inf")
+    if lowered == "-.inf":
+        return float("-inf")
+    return float(lowered)
+
+
+def _timestamp(text: str) -> str:
+    """Timestamps stay strings in ISO form; the time-zone rule is checked later."""
+    return text
+
+
+_CONSTRUCTORS: dict[str, Any] = {
+    "null": lambda _text: None,
+    "bool": _bool,
+    "int": _int,
+    "float": _float,
+    "timestamp": _timestamp,
+    "binary": lambda text: text,
+}
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """An aware datetime from ISO 8601 text, or None when it has no time zone."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None

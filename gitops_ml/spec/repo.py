@@ -1,0 +1,135 @@
+"""Load a whole GitOps repo: parse, check schemas, build typed documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitops_ml.spec.documents import (
+    Environment,
+    Model,
+    build_environment,
+    build_model,
+)
+from gitops_ml.spec.findings import Findings
+from gitops_ml.spec.loader import Document, load_document
+from gitops_ml.spec.schema import KIND_SCHEMAS, check_schema
+from gitops_ml.spec.source import Source
+
+CONFIG_FILE = "gitops-ml.yaml"
+
+
+@dataclass
+class Settings:
+    models_dir: str = "models"
+    environments_dir: str = "environments"
+    deploy_branch: str = "main"
+    remote: str = "origin"
+
+
+@dataclass
+class RepoSpec:
+    """Everything the repo declares, plus the problems found while reading it."""
+
+    source: Source
+    settings: Settings
+    models: dict[str, Model] = field(default_factory=dict)
+    environments: dict[str, Environment] = field(default_factory=dict)
+    findings: Findings = field(default_factory=Findings)
+    files: list[str] = field(default_factory=list)
+
+    def environment(self, name: str) -> Environment:
+        from gitops_ml.errors import InputError
+
+        if name not in self.environments:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise InputError(
+                f"environment '{name}' does not exist (known: {known})",
+                hint=f"add {self.settings.environments_dir}/{name}.yaml "
+                "or pick a known one",
+            )
+        return self.environments[name]
+
+
+def load_repo(source: Source, extra_files: list[str] | None = None) -> RepoSpec:
+    """Read every Model and Environment document from ``source``."""
+    findings = Findings()
+    settings = _load_settings(source, findings)
+    spec = RepoSpec(source=source, settings=settings, findings=findings)
+    files = source.list_yaml(settings.models_dir)
+    files += source.list_yaml(settings.environments_dir)
+    for extra in extra_files or []:
+        if extra not in files and extra != CONFIG_FILE:
+            files.append(extra)
+    spec.files = files
+    for path in files:
+        document = _parse(source, path, findings)
+        if document is not None:
+            _add(spec, document, findings)
+    return spec
+
+
+def _load_settings(source: Source, findings: Findings) -> Settings:
+    settings = Settings()
+    if not source.exists(CONFIG_FILE):
+        return settings
+    document = load_document(CONFIG_FILE, source.read(CONFIG_FILE), findings)
+    if document is None or not check_schema(document, "config", findings):
+        return settings
+    values: dict[str, Any] = document.data.get("spec") or {}
+    return Settings(
+        models_dir=values.get("modelsDir", settings.models_dir).strip("/"),
+        environments_dir=values.get("environmentsDir", settings.environments_dir).strip(
+            "/"
+        ),
+        deploy_branch=values.get("deployBranch", settings.deploy_branch),
+        remote=values.get("remote", settings.remote),
+    )
+
+
+def _parse(source: Source, path: str, findings: Findings) -> Document | None:
+    return load_document(path, source.read(path), findings)
+
+
+def _add(spec: RepoSpec, document: Document, findings: Findings) -> None:
+    kind = document.data.get("kind")
+    schema = KIND_SCHEMAS.get(kind) if isinstance(kind, str) else None
+    if schema is None or kind == "Config":
+        findings.add(
+            document.location(("kind",)),
+            "kind",
+            f"kind {kind!r} is not one of Model, Environment",
+            "set kind: Model or kind: Environment",
+        )
+        return
+    if not check_schema(document, schema, findings):
+        return
+    name = document.data["metadata"]["name"]
+    folder = (
+        spec.settings.models_dir if kind == "Model" else spec.settings.environments_dir
+    )
+    _check_file_name(document, folder, name, findings)
+    table: dict[str, Any] = spec.models if kind == "Model" else spec.environments
+    if name in table:
+        findings.add(
+            document.location(("metadata", "name")),
+            "duplicate-name",
+            f"{kind} '{name}' is already defined in {table[name].document.path}",
+        )
+        return
+    table[name] = (
+        build_model(document) if kind == "Model" else build_environment(document)
+    )
+
+
+def _check_file_name(
+    document: Document, folder: str, name: str, findings: Findings
+) -> None:
+    stem = document.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if document.path.startswith(folder + "/") and stem != name:
+        findings.add(
+            document.location(("metadata", "name")),
+            "file-name",
+            f"metadata.name '{name}' does not match the file name '{stem}'",
+            f"rename the file to {folder}/{name}.yaml or fix the name",
+        )

@@ -1,0 +1,125 @@
+"""Check documents against the published JSON Schemas, reporting exact lines."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from gitops_ml.spec.findings import Findings
+from gitops_ml.spec.loader import Document
+
+KIND_SCHEMAS = {"Model": "model", "Environment": "environment", "Config": "config"}
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("gitops_ml.schemas").joinpath(f"{name}.schema.json")
+    schema: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name))
+
+
+def check_schema(document: Document, schema_name: str, findings: Findings) -> bool:
+    """Add one finding per schema violation; return True when the document is valid."""
+    checker = validator(schema_name)
+    if checker.is_valid(document.data):
+        return True
+    for error in _leaf_errors(checker.iter_errors(document.data)):
+        _report(document, error, findings)
+    return False
+
+
+def _leaf_errors(errors: Any) -> list[ValidationError]:
+    """Replace anyOf/oneOf wrappers by the errors of the closest branch."""
+    result: list[ValidationError] = []
+    for error in errors:
+        if error.validator in ("anyOf", "oneOf") and error.context:
+            best = min(
+                error.context, key=lambda e: (-len(e.absolute_path), e.validator)
+            )
+            if len(best.absolute_path) > len(error.absolute_path):
+                result.extend(_leaf_errors([best]))
+                continue
+        result.append(error)
+    return result
+
+
+def _report(document: Document, error: ValidationError, findings: Findings) -> None:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        _report_unknown(document, error, findings)
+        return
+    if error.validator is False or error.validator == "false":
+        key = path[-1] if path else "field"
+        findings.add(
+            document.location(path),
+            "schema",
+            f"'{key}' does not belong to this target type",
+            "remove it or change spec.target.type",
+        )
+        return
+    findings.add(document.location(path), "schema", _message(document, error))
+
+
+def _report_unknown(
+    document: Document, error: ValidationError, findings: Findings
+) -> None:
+    allowed = sorted(error.schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for key in instance:
+        if key in allowed:
+            continue
+        path = (*error.absolute_path, key)
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = (
+            f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+        )
+        findings.add(
+            document.location(path), "unknown-field", f"unknown field '{key}'; {hint}"
+        )
+
+
+def _message(document: Document, error: ValidationError) -> str:
+    path = tuple(error.absolute_path)
+    field = _pointer(path)
+    if error.validator == "type" and error.validator_value == "string":
+        scalar = document.scalars.get(path)
+        if scalar is not None and not scalar.quoted:
+            return (
+                f"{field}: {scalar.text} is read as {_read_as(error.instance)}; "
+                f'quote it ("{scalar.text}") to keep it a string'
+            )
+    if error.validator == "required":
+        return f"{field or 'document'}: {error.message}"
+    if error.validator == "const":
+        return f"{field}: must be '{error.validator_value}', not {error.instance!r}"
+    return f"{field}: {error.message}" if field else error.message
+
+
+def _read_as(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def _pointer(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
