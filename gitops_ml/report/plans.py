@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from gitops_ml import gitrepo
 from gitops_ml.reconcile.engine import DriftReport
 from gitops_ml.reconcile.hashing import REDACTED
-from gitops_ml.reconcile.objects import Action, ApplyResult, Plan
+from gitops_ml.reconcile.objects import Action, ApplyResult, Change, Plan
 from gitops_ml.reconcile.status import EnvironmentStatus
 from gitops_ml.report import github
 from gitops_ml.report.console import console
 from gitops_ml.report.render import emit_json
 
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 SYMBOL = {"create": "+", "update": "~", "repair": "~", "shift": "~", "delete": "-"}
 COLOR = {
     "create": "green",
@@ -118,14 +120,21 @@ def _action_text(out: Any, action: Action) -> None:
     )
     out.print(action.reason, markup=False)
     for change in action.changes:
-        out.print(
-            f"      {change.field}: {_short(change.before)} -> {_short(change.after)}",
-            markup=False,
-        )
+        out.print(f"      {_change_text(change)}", markup=False)
+
+
+def _change_text(change: Change) -> str:
+    """``+ field: new``, ``- field: old`` or ``~ field: old -> new``, as terraform."""
+    if change.before is None:
+        return f"+ {change.field}: {_short(change.after)}"
+    if change.after is None:
+        return f"- {change.field}: {_short(change.before)}"
+    return f"~ {change.field}: {_short(change.before)} -> {_short(change.after)}"
 
 
 def _short(value: Any) -> str:
     text = str(_safe(value)) if value is not None else "(none)"
+    text = DIGEST.sub(lambda m: m.group(0)[:19], text)  # sha256: and 12 hex digits
     return text if len(text) <= 100 else text[:97] + "..."
 
 

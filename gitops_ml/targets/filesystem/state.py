@@ -28,6 +28,8 @@ class Record:
     revision: str
     applied_at: str
     spec: dict[str, Any]
+    # folder -> relative path -> stat fingerprint, so in-sync files are not re-read
+    stats: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
 
 @dataclass
