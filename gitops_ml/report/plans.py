@@ -289,12 +289,12 @@ def render_status(
 ) -> None:
     repo = gitrepo.open_repo(root)
     shorts = {
-        sha: repo.git.rev_parse("--short", sha)
+        sha: _abbreviate(repo, sha)
         for r in results
         for sha in r.applied_revisions | {r.desired_revision}
     }
     if output_format == "json":
-        emit_json({"environments": [_status_json(r, repo) for r in results]})
+        emit_json({"environments": [_status_json(r, repo, shorts) for r in results]})
         return
     out = console()
     for result in results:
@@ -325,6 +325,14 @@ def render_status(
                 )
 
 
+def _abbreviate(repo: Any, sha: str) -> str:
+    """The SHA as git log --oneline prints it (7 or more digits, as unique needs)."""
+    try:
+        return str(repo.git.rev_parse("--short", sha))
+    except Exception:  # a revision this clone lacks
+        return sha[:7]
+
+
 def newest(repo: Any, revisions: set[str]) -> str | None:
     best: str | None = None
     for sha in revisions:
@@ -336,12 +344,17 @@ def newest(repo: Any, revisions: set[str]) -> str | None:
     return best
 
 
-def _status_json(result: EnvironmentStatus, repo: Any) -> dict[str, Any]:
+def _status_json(
+    result: EnvironmentStatus, repo: Any, shorts: dict[str, str]
+) -> dict[str, Any]:
+    applied = newest(repo, result.applied_revisions)
     return {
         "environment": result.environment,
         "state": result.state,
-        "appliedRevision": newest(repo, result.applied_revisions),
+        "appliedRevision": applied,
+        "appliedRevisionShort": shorts.get(applied) if applied else None,
         "desiredRevision": result.desired_revision,
+        "desiredRevisionShort": shorts[result.desired_revision],
         "objects": [
             {
                 "site": o.site,
