@@ -201,6 +201,7 @@ def _apply_json(result: ApplyResult) -> dict[str, Any]:
                 "ok": s.ok,
                 "message": s.message,
                 "rolledBack": s.rolled_back,
+                "hint": s.details.get("hint", ""),
             }
             for s in result.steps
         ],
@@ -223,6 +224,8 @@ def _apply_text(out: Any, result: ApplyResult) -> None:
             end="",
         )
         out.print(step.message, markup=False)
+        if not step.ok and step.details.get("hint"):
+            out.print(f"      next: {step.details['hint']}", markup=False, style="dim")
     failed = len(result.failed)
     done = len(result.steps) - failed
     out.print(f"  Apply: {done} done, {failed} failed.", markup=False)

@@ -192,9 +192,9 @@ class FilesystemTarget:
             self._install(action.desired, state)
         except VersionRejected as exc:
             self._record_failure(action.desired, exc.message)
-            return StepResult(action, False, str(exc), rolled_back=True)
+            return _failed(action, exc)
         except GitopsError as exc:
-            return StepResult(action, False, str(exc), rolled_back=True)
+            return _failed(action, exc)
         return StepResult(action, True, "installed")
 
     def _delete(self, name: str, state: State) -> None:
@@ -406,6 +406,10 @@ class FilesystemTarget:
         return (
             f"{info['holder']} since {info['since']} (revision {info['revision'][:7]})"
         )
+
+
+def _failed(action: Action, exc: GitopsError) -> StepResult:
+    return StepResult(action, False, str(exc), True, {"hint": exc.hint})
 
 
 def _resolve(root: Path, path: str | None) -> str | None:
