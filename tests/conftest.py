@@ -74,7 +74,13 @@ class GitRepo:
         document = self.path / "models" / f"{model}.yaml"
         document.write_text(document.read_text() + "\n".join(lines) + "\n")
 
-    def pin_local(self, *versions: str, target: str = "", prune: bool = True) -> None:
+    def pin_local(
+        self,
+        *versions: str,
+        target: str = "",
+        prune: bool = True,
+        root: str = "serving/model-repository",
+    ) -> None:
         """Rewrite environments/local.yaml to serve ``versions`` of churn-model."""
         lines = [
             "apiVersion: gitops-ml/v1",
@@ -84,7 +90,7 @@ class GitRepo:
             "spec:",
             "  target:",
             "    type: filesystem",
-            "    root: serving/model-repository",
+            f"    root: {root}",
             "    keepPrevious: 2",
             *(f"    {line}" for line in target.splitlines() if line),
             f"  prune: {'true' if prune else 'false'}",
