@@ -180,18 +180,19 @@ class FilesystemTarget:
     def apply(self, plan: Plan) -> list[StepResult]:
         self._check_same_filesystem()
         self._clean_staging()
-        return [self._apply_one(action) for action in plan.actions]
+        state = read_state(self.layout.state_file)
+        return [self._apply_one(action, state) for action in plan.actions]
 
-    def _apply_one(self, action: Action) -> StepResult:
+    def _apply_one(self, action: Action, state: State) -> StepResult:
+        """Apply one action; ``state`` is what the state file holds, kept current."""
         try:
-            state = read_state(self.layout.state_file)
             if action.op == "delete":
                 self._delete(action.name, state)
                 return StepResult(action, True, "moved out of the served tree")
             assert action.desired is not None
             self._install(action.desired, state)
         except VersionRejected as exc:
-            self._record_failure(action.desired, exc.message)
+            self._record_failure(state, action.desired, exc.message)
             return _failed(action, exc)
         except GitopsError as exc:
             return _failed(action, exc)
@@ -199,18 +200,21 @@ class FilesystemTarget:
 
     def _delete(self, name: str, state: State) -> None:
         moves: list[Move] = []
+        saved = state.copy()
         try:
             self._retire(name, set(), moves)
             state.records.pop(name, None)
             write_state(self.layout.state_file, state)
         except OSError as exc:
             self._undo(moves)
+            state.restore(saved)
             raise _os_error(f"cannot remove {name}", exc) from None
 
     def _install(self, want: DesiredObject, state: State) -> None:
         staged = self._stage(want)
         moves = self._swap(want.model, staged)
         keep = {int(folder) for folder in want.spec["folders"]}
+        saved = state.copy()
         try:
             readiness.wait_ready(
                 self.readiness, want.model, sorted(staged), self.context.sleep
@@ -220,9 +224,11 @@ class FilesystemTarget:
             write_state(self.layout.state_file, state)
         except OSError as exc:
             self._undo(moves)
+            state.restore(saved)
             raise _os_error(f"cannot install {want.model}", exc) from None
         except GitopsError:
             self._undo(moves)
+            state.restore(saved)
             raise
 
     def _record(self, want: DesiredObject, state: State) -> None:
@@ -326,11 +332,12 @@ class FilesystemTarget:
         for old in kept[self.keep_previous :]:
             shutil.rmtree(old, ignore_errors=True)
 
-    def _record_failure(self, want: DesiredObject | None, message: str) -> None:
+    def _record_failure(
+        self, state: State, want: DesiredObject | None, message: str
+    ) -> None:
         if want is None:
             return
         try:
-            state = read_state(self.layout.state_file)
             state.failures = [f for f in state.failures if f["name"] != want.name]
             state.failures.append(
                 {
