@@ -98,7 +98,7 @@ def _load(path: str, raw: bytes) -> Document:
     if not nodes:
         raise LoadError("file is empty; it must hold one YAML mapping", 0, 0, "empty")
     if len(nodes) > 1:
-        line = nodes[1].start_mark.line + 1
+        line = _separator_line(text, nodes[1].start_mark.line)
         raise LoadError(
             "file holds several YAML documents; keep one per file",
             line,
@@ -119,6 +119,15 @@ def _load(path: str, raw: bytes) -> Document:
     return document
 
 
+def _separator_line(text: str, line: int) -> int:
+    """The 1-based line of the ``---`` that starts the document at ``line``."""
+    lines = text.splitlines()
+    for index in range(min(line, len(lines) - 1), -1, -1):
+        if lines[index].startswith("---"):
+            return index + 1
+    return line + 1
+
+
 def _check_size(root: yaml.Node) -> None:
     """Fail fast when aliases would expand past ``MAX_NODES`` (an alias bomb).
 
@@ -133,7 +142,9 @@ def _check_size(root: yaml.Node) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_nodes:
-            raise _node_error(node, "an alias refers to its own anchor", "alias-loop")
+            raise _node_error(
+                node, "this anchor holds an alias to itself (a loop)", "alias-loop"
+            )
         if depth > MAX_DEPTH:
             raise _node_error(node, "YAML nesting is too deep", "too-deep")
         total = 1

@@ -35,8 +35,36 @@ def check_schema(document: Document, schema_name: str, findings: Findings) -> bo
     if checker.is_valid(document.data):
         return True
     for error in _leaf_errors(checker.iter_errors(document.data)):
-        _report(document, error, findings)
+        if error.validator is None:  # a `false` schema: a field of another type
+            _report_forbidden(document, checker.schema, error, findings)
+        else:
+            _report(document, error, findings)
     return False
+
+
+def _report_forbidden(
+    document: Document, schema: Any, error: ValidationError, findings: Findings
+) -> None:
+    """Name the field a ``false`` schema forbids.
+
+    jsonschema leaves the property name out of both paths of such an error, so it is
+    found again: the keys of the parent whose subschema is ``false``.
+    """
+    properties = schema
+    for part in error.schema_path:
+        properties = properties[part]
+    parent = document.data
+    for part in error.absolute_path:
+        parent = parent[part]
+    keys = [k for k, sub in properties.items() if sub is False and k in parent]
+    for key in keys or [""]:
+        path = (*error.absolute_path, key) if key else tuple(error.absolute_path)
+        findings.add(
+            document.location(path),
+            "schema",
+            f"'{key or _pointer(path)}' does not belong to this target type",
+            "remove it or change spec.target.type",
+        )
 
 
 def _leaf_errors(errors: Any) -> list[ValidationError]:
@@ -58,15 +86,6 @@ def _report(document: Document, error: ValidationError, findings: Findings) -> N
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
         _report_unknown(document, error, findings)
-        return
-    if error.validator is False or error.validator == "false":
-        key = path[-1] if path else "field"
-        findings.add(
-            document.location(path),
-            "schema",
-            f"'{key}' does not belong to this target type",
-            "remove it or change spec.target.type",
-        )
         return
     findings.add(document.location(path), "schema", _message(document, error))
 
