@@ -118,11 +118,33 @@ def _message(document: Document, error: ValidationError) -> str:
                 f"{field}: {scalar.text} is read as {_read_as(error.instance)}; "
                 f'quote it ("{scalar.text}") to keep it a string'
             )
+    if error.validator == "type" and error.validator_value in ("number", "integer"):
+        scalar = document.scalars.get(path)
+        if scalar is not None and not scalar.quoted and _float_text(scalar.text):
+            return (
+                f"{field}: {scalar.text} is read as text (YAML 1.1 needs a dot in a "
+                f"number with an exponent); write it like {_dotted(scalar.text)}"
+            )
     if error.validator == "required":
         return f"{field or 'document'}: {error.message}"
     if error.validator == "const":
         return f"{field}: must be '{error.validator_value}', not {error.instance!r}"
     return f"{field}: {error.message}" if field else error.message
+
+
+def _float_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _dotted(text: str) -> str:
+    mantissa, _, exponent = text.lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return f"{mantissa}e{exponent}" if exponent else mantissa
 
 
 def _read_as(value: Any) -> str:
