@@ -48,11 +48,14 @@ def validation_text(result: ValidationResult, stream: TextIO) -> None:
     """Findings grouped by file, then a summary line; colour only on a terminal."""
     out = console(stream)
     for file, items in groupby(result.findings, key=lambda f: f.location.file):
-        out.print(f"[bold]{escape(file)}[/bold]", markup=True)
+        out.print(f"[bold]{escape(_one_line(file))}[/bold]", markup=True)
         for finding in items:
-            out.print(f"  {finding.location}: {finding.message}", markup=False)
+            line = f"  {finding.location}: {finding.message}"
+            out.print(_one_line(line), markup=False)
             if finding.hint:
-                out.print(f"    next: {finding.hint}", markup=False, style="dim")
+                out.print(
+                    _one_line(f"    next: {finding.hint}"), markup=False, style="dim"
+                )
     noun = "file" if len(result.files) == 1 else "files"
     if result.ok:
         out.print(f"[green]ok[/green]: {len(result.files)} {noun} valid", markup=True)
@@ -62,6 +65,11 @@ def validation_text(result: ValidationResult, stream: TextIO) -> None:
             f"{noun}",
             markup=True,
         )
+
+
+def _one_line(text: str) -> str:
+    """Content quoted from YAML stays on its line (no forged workflow commands)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def validation_markdown(result: ValidationResult) -> str:
