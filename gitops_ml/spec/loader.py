@@ -113,7 +113,8 @@ def _load(path: str, raw: bytes) -> Document:
             root.start_mark.column + 1,
             "not-a-mapping",
         )
-    _check_size(root)
+    if "*" in text:  # without an alias the walk below is bounded by the text
+        _check_size(root)
     document = Document(path, None)
     document.data = _Walker(document).value(root, ())
     return document

@@ -19,8 +19,28 @@ EXAMPLES = sorted(
     for folder in ("models", "environments")
     for path in (PROJECT / folder).glob("*.yaml")
 )
-TOKENS = [b":", b"- ", b"&a ", b"*a", b"<<: ", b"\t", b"---\n", b"{", b"]", b"'",
-          b'"', b"!x ", b"\n  ", b"1.10", b"no", b"~", b"%", b"\xff", b"\x00", b"? "]
+TOKENS = [
+    b":",
+    b"- ",
+    b"&a ",
+    b"*a",
+    b"<<: ",
+    b"\t",
+    b"---\n",
+    b"{",
+    b"]",
+    b"'",
+    b'"',
+    b"!x ",
+    b"\n  ",
+    b"1.10",
+    b"no",
+    b"~",
+    b"%",
+    b"\xff",
+    b"\x00",
+    b"? ",
+]
 
 
 @st.composite

@@ -72,3 +72,35 @@ def test_description_walk_sees_properties_inside_if_then_branches() -> None:
     pointers = [p for p, _ in _properties(_load("environment.schema.json"), "#")]
     assert any("/then/" in p and p.endswith("/hostKey") for p in pointers)
     assert len(pointers) > 100
+
+
+def _case_documents() -> list[tuple[str, Any]]:
+    from pathlib import Path
+
+    from gitops_ml.spec.findings import Findings
+    from gitops_ml.spec.loader import load_document
+
+    here = Path(__file__).parent
+    files = sorted(here.glob("cases/**/*.yaml")) + sorted(
+        here.parent.parent.glob("environments/*.yaml")
+    )
+    documents = []
+    for path in files:
+        document = load_document(path.name, path.read_bytes(), Findings())
+        if document is not None:
+            documents.append((path.name, document.data))
+    return documents
+
+
+@pytest.mark.parametrize("schema", ["model", "environment"])
+def test_compiled_fast_path_agrees_with_jsonschema_on_every_case(schema: str) -> None:
+    from gitops_ml.spec.schema import is_valid, validator
+
+    documents = _case_documents()
+    assert len(documents) > 50
+    disagree = [
+        name
+        for name, data in documents
+        if is_valid(data, schema) != validator(schema).is_valid(data)
+    ]
+    assert disagree == []
