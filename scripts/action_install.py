@@ -1,4 +1,4 @@
-"""Install gitops-ml for the GitHub Action into a venv of its own (standard library only).
+"""Install gitops-ml for the GitHub Action into a venv of its own (stdlib only).
 
 The venv is keyed by a hash of the lock file and the package sources, lives under
 ``$GITOPS_ML_CACHE_DIR`` (default ``$RUNNER_TEMP``) and is reused by later steps of the
@@ -22,7 +22,8 @@ PIP = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
 
 def source_key(action_path: Path) -> str:
     digest = hashlib.sha256(sys.version.encode())
-    files = [action_path / "requirements" / "action.lock", action_path / "pyproject.toml"]
+    files = [action_path / "requirements" / "action.lock"]
+    files.append(action_path / "pyproject.toml")
     files += sorted(p for p in (action_path / "gitops_ml").rglob("*") if p.is_file())
     for path in files:
         if "__pycache__" in path.parts:
@@ -41,8 +42,8 @@ def build_venv(action_path: Path, staging: Path) -> None:
         check=True,
     )
     subprocess.run(
-        [python, *PIP, "--no-deps", "--no-build-isolation", "--no-index"]
-        + [str(action_path)],
+        [python, *PIP, "--no-deps", "--no-build-isolation", "--no-index", "."],
+        cwd=action_path,
         check=True,
     )
 
@@ -64,7 +65,7 @@ def install(action_path: Path, cache_dir: Path) -> Path:
 
 
 def main() -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (runs on the runner's python3)
         print("::error title=gitops-ml::python3 on this runner is older than 3.11")
         return 1
     action_path = Path(os.environ["ACTION_PATH"]).resolve()
