@@ -11,14 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shlex
 import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from gitops_ml.errors import InputError
 from gitops_ml.report import github
@@ -90,10 +87,10 @@ def check_environments(inputs: Inputs) -> None:
         )
 
 
-def run_cli(argv: list[str], env: Mapping[str, str], **kwargs: Any) -> int:
+def run_cli(argv: list[str], env: Mapping[str, str]) -> int:
     command = [sys.executable, "-m", "gitops_ml", *argv]
     print(f"gitops-ml {json.dumps(argv)}", flush=True)
-    return subprocess.run(command, env=dict(env), check=False, **kwargs).returncode
+    return subprocess.run(command, env=dict(env), check=False).returncode
 
 
 def child_env(inputs: Inputs, env: Mapping[str, str]) -> dict[str, str]:
@@ -105,63 +102,21 @@ def child_env(inputs: Inputs, env: Mapping[str, str]) -> dict[str, str]:
     return child
 
 
-def plan_outputs(inputs: Inputs, env: Mapping[str, str]) -> dict[str, str]:
-    """Run the plan once as JSON into a file: plan-json, changed, environments."""
-    folder = Path(env.get("RUNNER_TEMP") or ".").resolve() / "gitops-ml"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"plan-{secrets.token_hex(4)}.json"
-    argv = [*inputs.argv("json"), "--detailed-exitcode"]
-    with path.open("w", encoding="utf-8") as out:
-        code = run_cli(argv, env, stdout=out)
-    try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {}
-    if code not in (0, 2) or not isinstance(plan, dict):
-        return {}
-    return {
-        "plan-json": str(path),
-        "changed": "true" if code == 2 else "false",
-        "environments": json.dumps(environment_names(plan)),
-    }
-
-
-def environment_names(plan: Mapping[str, Any]) -> list[str]:
-    names: list[str] = []
-    for item in plan.get("environments", []):
-        name = item if isinstance(item, str) else item.get("name", "")
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
-def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
-    with open(path, "a", encoding="utf-8") as out:
-        for name, value in outputs.items():
-            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
-            out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
-
-
 def run(env: Mapping[str, str]) -> int:
+    """Run the command the inputs ask for; the step's exit code."""
     token = env.get("INPUT_GITHUB_TOKEN", "")
     if token:
         print(f"::add-mask::{github.escape_data(token)}", flush=True)
     inputs = Inputs.from_env(env)
     check_environments(inputs)
-    cli_env = child_env(inputs, env)
-    outputs = plan_outputs(inputs, cli_env) if inputs.command == "plan" else {}
     argv = inputs.argv("github")
-    if inputs.command == "drift":
-        argv.append("--detailed-exitcode")
     if inputs.report == "check-run":
         argv += ["--report", "check-run"]
-    code = run_cli(argv, cli_env)
-    if inputs.command == "drift" and code in (0, 2):
-        outputs["changed"] = "true" if code == 2 else "false"
-    outputs["conclusion"] = CONCLUSIONS.get(code, "failure")
-    if "GITHUB_OUTPUT" in env:
-        write_outputs(env["GITHUB_OUTPUT"], outputs)
-    return 0 if code == 2 else code
+    # The github renderer itself writes changed, plan-json, environments and
+    # pull-request-url to $GITHUB_OUTPUT; the exit code gives the conclusion.
+    code = run_cli(argv, child_env(inputs, env))
+    github.set_outputs({"conclusion": CONCLUSIONS.get(code, "failure")})
+    return code
 
 
 def main() -> int:

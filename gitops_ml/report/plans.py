@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +78,25 @@ def _safe(value: Any) -> Any:
 
 
 def render_plans(results: list[Plan], output_format: str) -> None:
+    payload = {"plans": [plan_json(p) for p in results]}
     if output_format == "json":
-        emit_json({"plans": [plan_json(p) for p in results]})
+        emit_json(payload)
         return
     out = console()
     for plan in results:
         _plan_text(out, plan)
     if output_format == "github":
         github.append_summary(plans_markdown(results))
+        github.publish_json(
+            "plan",
+            payload,
+            changed=_flag(any(p.changed for p in results)),
+            environments=json.dumps([p.environment for p in results]),
+        )
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _plan_text(out: Any, plan: Plan) -> None:
@@ -157,6 +169,13 @@ def render_affected(names: list[str], output_format: str) -> None:
         return
     for name in names:
         print(name)
+    if output_format == "github":
+        github.publish_json(
+            "affected",
+            {"environments": names},
+            changed=_flag(bool(names)),
+            environments=json.dumps(names),
+        )
 
 
 # -- apply ---------------------------------------------------------------------
@@ -180,6 +199,12 @@ def render_applies(results: list[ApplyResult], output_format: str) -> None:
                     )
                 )
         github.append_summary(plans_markdown([r.plan for r in results]))
+        github.publish_json(
+            "apply",
+            {"applies": [_apply_json(r) for r in results]},
+            changed=_flag(any(s.ok for r in results for s in r.steps)),
+            environments=json.dumps([r.plan.environment for r in results]),
+        )
 
 
 def _apply_json(result: ApplyResult) -> dict[str, Any]:
@@ -252,6 +277,38 @@ def render_drift(reports: list[DriftReport], output_format: str) -> None:
                         f"{report.environment}: {obj.name} drifted: {obj.detail}",
                     )
                 )
+    if output_format == "github":
+        github.append_summary(drift_markdown(reports))
+        github.publish_json(
+            "drift",
+            {"drift": [_drift_json(r) for r in reports]},
+            changed=_flag(any(r.drifted for r in reports)),
+            environments=json.dumps([r.environment for r in reports]),
+        )
+
+
+def drift_markdown(reports: list[DriftReport]) -> str:
+    lines = ["### gitops-ml drift", ""]
+    for report in reports:
+        name = github.md_escape(report.environment)
+        if not report.drifted:
+            lines += [f"**{name}**: no drift.", ""]
+            continue
+        lines += [
+            f"**{name}**: {len(report.drifted)} drifted.",
+            "",
+            "| Object | Version | Applied at | Difference |",
+            "| --- | --- | --- | --- |",
+        ]
+        for obj in report.drifted:
+            where = f"{obj.site}/" if obj.site else ""
+            lines.append(
+                f"| {github.md_escape(where + obj.name)} | "
+                f"{github.md_escape(obj.version)} | "
+                f"`{(obj.revision or '?')[:7]}` | {github.md_escape(obj.detail)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _drift_json(report: DriftReport) -> dict[str, Any]:
