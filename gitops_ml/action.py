@@ -34,7 +34,7 @@ COMMANDS = (
 MULTI_ENV_COMMANDS = ("plan", "apply", "drift", "status", "history")
 REPORTS = ("check-run", "summary", "none")
 # exit code -> check-run style conclusion
-CONCLUSIONS = {0: "success", 2: "success", 75: "neutral", 130: "cancelled"}
+CONCLUSIONS = {0: "success", 75: "neutral", 130: "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,10 @@ def run(env: Mapping[str, str]) -> int:
     # The github renderer itself writes changed, plan-json, environments and
     # pull-request-url to $GITHUB_OUTPUT; the exit code gives the conclusion.
     code = run_cli(argv, child_env(inputs, env))
-    github.set_outputs({"conclusion": CONCLUSIONS.get(code, "failure")})
+    conclusion = CONCLUSIONS.get(code, "failure")
+    if code == 2 and "--detailed-exitcode" in inputs.args:
+        conclusion = "success"  # changes found, as asked; not a usage error
+    github.set_outputs({"conclusion": conclusion})
     return code
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +95,22 @@ def publish_json(stem: str, payload: dict[str, Any], **outputs: str) -> None:
     set_outputs(
         {"plan-json": str(path), **{k.replace("_", "-"): v for k, v in outputs.items()}}
     )
+
+
+@contextmanager
+def commands_stopped(active: bool = True) -> Iterator[None]:
+    """Print what the block prints as plain text: no line of it runs as a command.
+
+    Text output repeats values from YAML a pull request may have written; between
+    ``::stop-commands::TOKEN`` and ``::TOKEN::`` the runner reads no workflow commands.
+    """
+    if not active:
+        yield
+        return
+    token = secrets.token_hex(16)
+    print(f"::stop-commands::{token}", flush=True)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        print(f"::{token}::", flush=True)

@@ -83,8 +83,9 @@ def render_plans(results: list[Plan], output_format: str) -> None:
         emit_json(payload)
         return
     out = console()
-    for plan in results:
-        _plan_text(out, plan)
+    with github.commands_stopped(output_format == "github"):
+        for plan in results:
+            _plan_text(out, plan)
     if output_format == "github":
         github.append_summary(plans_markdown(results))
         github.publish_json(
@@ -186,8 +187,12 @@ def render_applies(results: list[ApplyResult], output_format: str) -> None:
         emit_json({"applies": [_apply_json(r) for r in results]})
         return
     out = console()
-    for result in results:
-        _plan_text(out, result.plan) if not result.steps else _apply_text(out, result)
+    with github.commands_stopped(output_format == "github"):
+        for result in results:
+            if result.steps:
+                _apply_text(out, result)
+            else:
+                _plan_text(out, result.plan)
     if output_format == "github":
         for result in results:
             for step in result.failed:
@@ -251,6 +256,27 @@ def render_drift(reports: list[DriftReport], output_format: str) -> None:
     if output_format == "json":
         emit_json({"drift": [_drift_json(r) for r in reports]})
         return
+    with github.commands_stopped(output_format == "github"):
+        _drift_text(reports)
+    if output_format == "github":
+        for report in reports:
+            for obj in report.drifted:
+                print(
+                    github.annotation(
+                        "warning",
+                        f"{report.environment}: {obj.name} drifted: {obj.detail}",
+                    )
+                )
+        github.append_summary(drift_markdown(reports))
+        github.publish_json(
+            "drift",
+            {"drift": [_drift_json(r) for r in reports]},
+            changed=_flag(any(r.drifted for r in reports)),
+            environments=json.dumps([r.environment for r in reports]),
+        )
+
+
+def _drift_text(reports: list[DriftReport]) -> None:
     out = console()
     for report in reports:
         if not report.drifted:
@@ -269,22 +295,6 @@ def render_drift(reports: list[DriftReport], output_format: str) -> None:
             )
         if report.repaired is not None:
             _apply_text(out, report.repaired)
-        if output_format == "github":
-            for obj in report.drifted:
-                print(
-                    github.annotation(
-                        "warning",
-                        f"{report.environment}: {obj.name} drifted: {obj.detail}",
-                    )
-                )
-    if output_format == "github":
-        github.append_summary(drift_markdown(reports))
-        github.publish_json(
-            "drift",
-            {"drift": [_drift_json(r) for r in reports]},
-            changed=_flag(any(r.drifted for r in reports)),
-            environments=json.dumps([r.environment for r in reports]),
-        )
 
 
 def drift_markdown(reports: list[DriftReport]) -> str:

@@ -33,7 +33,8 @@ def validation(result: ValidationResult, output_format: str) -> None:
                 )
             )
         github.append_summary(validation_markdown(result))
-    _validation_text(result)
+    with github.commands_stopped(output_format == "github"):
+        _validation_text(result)
 
 
 def _validation_text(result: ValidationResult) -> None:

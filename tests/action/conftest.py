@@ -20,7 +20,7 @@ metadata:
 spec:
   target:
     type: filesystem
-    root: serving/{name}
+    root: {root}/{name}
     layout: triton
   prune: true
 {promotion}  deployments:
@@ -71,22 +71,33 @@ def act(act_setup: tuple[str, Path, dict], github: GitHubServer, tmp_path: Path)
     )
 
 
-def environment(name: str, version: str, upstream: str = "") -> str:
+def environment(name: str, version: str, root: Path, upstream: str = "") -> str:
     promotion = f"  promotion:\n    from: {upstream}\n" if upstream else ""
-    return ENVIRONMENT.format(name=name, version=version, promotion=promotion)
+    return ENVIRONMENT.format(
+        name=name, version=version, root=root, promotion=promotion
+    )
 
 
 @pytest.fixture
 def gitops_repo(tmp_path: Path) -> GitRepo:
-    """A GitOps repo with dev and prod on filesystem targets, committed on main."""
+    """A GitOps repo with dev and prod on filesystem targets, committed on main.
+
+    The served folders are outside the repo (under ``tmp_path / "sites"``), since
+    act runs each job in its own copy of the repo.
+    """
+    sites = tmp_path / "sites"
     work = tmp_path / "gitops"
     work.mkdir()
     for part in ("models", "artifacts"):
         shutil.copytree(PROJECT / part, work / part)
     repo = GitRepo(work)
-    repo.write(".gitignore", "/serving/\n")
-    repo.write("environments/dev.yaml", environment("dev", "1.9"))
-    repo.write("environments/prod.yaml", environment("prod", "1.9", upstream="dev"))
+    sites.mkdir()
+    (work / "serving").symlink_to(sites)  # committed: every copy serves from sites
+    repo.write("environments/dev.yaml", environment("dev", "1.9", Path("serving")))
+    repo.write(
+        "environments/prod.yaml",
+        environment("prod", "1.9", Path("serving"), upstream="dev"),
+    )
     repo.git("init", "-q", "-b", "main")
     repo.git("remote", "add", "origin", "https://github.com/acme/models.git")
     repo.commit("GitOps tree: dev and prod on churn-model 1.9")

@@ -59,7 +59,7 @@ def test_apply_workflow_applies_each_environment_the_push_changed(
     assert results["apply dev"] == "success", run.log()
     assert not [job for job in results if job.startswith("apply prod")]
     assert run.outputs("affected", "affected")["environments"] == '["dev"]'
-    (served,) = act.home.glob(".cache/act/*/hostexecutor/serving/dev/churn-model")
+    served = gitops_repo.path.parent / "sites" / "dev" / "churn-model"
     assert [p.name for p in served.iterdir()] == ["10"]
     assert "### gitops-ml plan" in run.summaries("apply")
 
@@ -86,7 +86,7 @@ def test_drift_workflow_fails_and_shows_a_hand_edit(
     act: Act, gitops_repo: GitRepo
 ) -> None:
     assert main(["apply", "--repo", str(gitops_repo.path)]) == 0
-    served = gitops_repo.path / "serving/dev/churn-model/9/model.json"
+    served = gitops_repo.path.parent / "sites/dev/churn-model/9/model.json"
     served.write_text("edited by hand\n")
 
     run = act.run(
