@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
 
 from gitops_ml.errors import GitopsError, Location
 
@@ -52,3 +60,60 @@ def md_escape(text: str) -> str:
     for char in "\\`*_{}[]<>|#":
         text = text.replace(char, "\\" + char)
     return text.replace("\n", " ")
+
+
+def set_outputs(outputs: dict[str, str]) -> bool:
+    """Write step outputs when running in GitHub Actions; True if written.
+
+    Each value is framed by a random delimiter, so no value can end its block early
+    and forge another output.
+    """
+    path = os.environ.get("GITHUB_OUTPUT")
+    if not path:
+        return False
+    with open(path, "a", encoding="utf-8") as out:
+        for name, value in outputs.items():
+            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+            out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return True
+
+
+def write_json_file(stem: str, payload: dict[str, Any]) -> Path:
+    """Save ``payload`` under the runner's temp folder for later steps to read."""
+    folder = Path(os.environ.get("RUNNER_TEMP") or tempfile.gettempdir()) / "gitops-ml"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}-{secrets.token_hex(4)}.json"
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def publish_json(stem: str, payload: dict[str, Any], **outputs: str) -> None:
+    """In GitHub Actions: ``payload`` as a file named by the ``plan-json`` output."""
+    if not os.environ.get("GITHUB_OUTPUT"):
+        return
+    path = write_json_file(stem, payload)
+    set_outputs(
+        {"plan-json": str(path), **{k.replace("_", "-"): v for k, v in outputs.items()}}
+    )
+
+
+@contextmanager
+def commands_stopped(
+    active: bool = True, stream: TextIO | None = None
+) -> Iterator[None]:
+    """Print what the block prints as plain text: no line of it runs as a command.
+
+    Text output repeats values from YAML a pull request may have written; between
+    ``::stop-commands::TOKEN`` and ``::TOKEN::`` the runner reads no workflow commands.
+    """
+    if not active:
+        yield
+        return
+    out = stream or sys.stdout
+    token = secrets.token_hex(16)
+    print(f"::stop-commands::{token}", file=out, flush=True)
+    try:
+        yield
+    finally:
+        out.flush()
+        print(f"::{token}::", file=out, flush=True)

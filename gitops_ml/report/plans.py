@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,26 @@ def _safe(value: Any) -> Any:
 
 
 def render_plans(results: list[Plan], output_format: str) -> None:
+    payload = {"plans": [plan_json(p) for p in results]}
     if output_format == "json":
-        emit_json({"plans": [plan_json(p) for p in results]})
+        emit_json(payload)
         return
     out = console()
-    for plan in results:
-        _plan_text(out, plan)
+    with github.commands_stopped(output_format == "github"):
+        for plan in results:
+            _plan_text(out, plan)
     if output_format == "github":
         github.append_summary(plans_markdown(results))
+        github.publish_json(
+            "plan",
+            payload,
+            changed=_flag(any(p.changed for p in results)),
+            environments=json.dumps([p.environment for p in results]),
+        )
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _plan_text(out: Any, plan: Plan) -> None:
@@ -166,6 +179,13 @@ def render_affected(names: list[str], output_format: str) -> None:
         return
     for name in names:
         print(name)
+    if output_format == "github":
+        github.publish_json(
+            "affected",
+            {"environments": names},
+            changed=_flag(bool(names)),
+            environments=json.dumps(names),
+        )
 
 
 # -- apply ---------------------------------------------------------------------
@@ -176,8 +196,12 @@ def render_applies(results: list[ApplyResult], output_format: str) -> None:
         emit_json({"applies": [_apply_json(r) for r in results]})
         return
     out = console()
-    for result in results:
-        _plan_text(out, result.plan) if not result.steps else _apply_text(out, result)
+    with github.commands_stopped(output_format == "github"):
+        for result in results:
+            if result.steps:
+                _apply_text(out, result)
+            else:
+                _plan_text(out, result.plan)
     if output_format == "github":
         for result in results:
             for step in result.failed:
@@ -189,6 +213,12 @@ def render_applies(results: list[ApplyResult], output_format: str) -> None:
                     )
                 )
         github.append_summary(plans_markdown([r.plan for r in results]))
+        github.publish_json(
+            "apply",
+            {"applies": [_apply_json(r) for r in results]},
+            changed=_flag(any(s.ok for r in results for s in r.steps)),
+            environments=json.dumps([r.plan.environment for r in results]),
+        )
 
 
 def _apply_json(result: ApplyResult) -> dict[str, Any]:
@@ -238,6 +268,27 @@ def render_drift(reports: list[DriftReport], output_format: str) -> None:
     if output_format == "json":
         emit_json({"drift": [_drift_json(r) for r in reports]})
         return
+    with github.commands_stopped(output_format == "github"):
+        _drift_text(reports)
+    if output_format == "github":
+        for report in reports:
+            for obj in report.drifted:
+                print(
+                    github.annotation(
+                        "warning",
+                        f"{report.environment}: {obj.name} drifted: {obj.detail}",
+                    )
+                )
+        github.append_summary(drift_markdown(reports))
+        github.publish_json(
+            "drift",
+            {"drift": [_drift_json(r) for r in reports]},
+            changed=_flag(any(r.drifted for r in reports)),
+            environments=json.dumps([r.environment for r in reports]),
+        )
+
+
+def _drift_text(reports: list[DriftReport]) -> None:
     out = console()
     for report in reports:
         if not report.drifted:
@@ -256,14 +307,30 @@ def render_drift(reports: list[DriftReport], output_format: str) -> None:
             )
         if report.repaired is not None:
             _apply_text(out, report.repaired)
-        if output_format == "github":
-            for obj in report.drifted:
-                print(
-                    github.annotation(
-                        "warning",
-                        f"{report.environment}: {obj.name} drifted: {obj.detail}",
-                    )
-                )
+
+
+def drift_markdown(reports: list[DriftReport]) -> str:
+    lines = ["### gitops-ml drift", ""]
+    for report in reports:
+        name = github.md_escape(report.environment)
+        if not report.drifted:
+            lines += [f"**{name}**: no drift.", ""]
+            continue
+        lines += [
+            f"**{name}**: {len(report.drifted)} drifted.",
+            "",
+            "| Object | Version | Applied at | Difference |",
+            "| --- | --- | --- | --- |",
+        ]
+        for obj in report.drifted:
+            where = f"{obj.site}/" if obj.site else ""
+            lines.append(
+                f"| {github.md_escape(where + obj.name)} | "
+                f"{github.md_escape(obj.version)} | "
+                f"`{(obj.revision or '?')[:7]}` | {github.md_escape(obj.detail)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _drift_json(report: DriftReport) -> dict[str, Any]:

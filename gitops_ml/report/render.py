@@ -33,7 +33,8 @@ def validation(
         for finding in result.findings:
             stream.write(validation_annotation(finding) + "\n")
         github.append_summary(validation_markdown(result))
-    validation_text(result, stream)
+    with github.commands_stopped(output_format == "github", stream):
+        validation_text(result, stream)
 
 
 def validation_annotation(finding: Finding) -> str:

@@ -31,13 +31,17 @@ def test_annotation_escapes_content_so_it_cannot_start_a_command() -> None:
     assert line.count("\n") == 0
 
 
-def test_github_output_has_one_line_per_finding(
+def test_github_output_has_one_annotation_per_finding_and_fences_the_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = io.StringIO()
     render.validation(_result(), "github", out)
-    commands = [line for line in out.getvalue().splitlines() if line.startswith("::")]
-    assert len(commands) == 1
+    lines = out.getvalue().splitlines()
+    annotations = [line for line in lines if line.startswith("::error")]
+    assert len(annotations) == 1
+    stop = next(line for line in lines if line.startswith("::stop-commands::"))
+    token = stop.split("::")[2]
+    assert lines[-1] == f"::{token}::"
 
 
 def test_text_groups_by_file_and_prints_content_literally() -> None:
