@@ -147,9 +147,7 @@ def cleanup(base: Path) -> None:
         _unmount_under(base)
         shutil.rmtree(base, ignore_errors=True)
     for bridge, _address, _tls, _ssh in ENGINES.values():
-        subprocess.run(
-            ["ip", "link", "del", bridge], capture_output=True, check=False
-        )
+        subprocess.run(["ip", "link", "del", bridge], capture_output=True, check=False)
 
 
 # --- processes ---------------------------------------------------------------------
@@ -259,8 +257,9 @@ def _start_registry(env: TestEnv) -> None:
         root / "registry.log",
     )
     _wait_for(
-        lambda: urllib.request.urlopen(f"http://{REGISTRY}/v2/", timeout=1).status
-        == 200,
+        lambda: (
+            urllib.request.urlopen(f"http://{REGISTRY}/v2/", timeout=1).status == 200
+        ),
         "registry",
     )
 
@@ -445,7 +444,9 @@ def _write_openssh_key(path: Path, key: ed25519.Ed25519PrivateKey) -> None:
 def _public_line(key: ed25519.Ed25519PrivateKey) -> str:
     return (
         key.public_key()
-        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
         .decode()
     )
 
@@ -458,7 +459,7 @@ def _port_open(port: int) -> bool:
 # --- images ------------------------------------------------------------------------
 
 HEALTH_CHECK = (
-    'HEALTHCHECK --interval=1s --timeout=2s --start-period=1s --retries=2 CMD '
+    "HEALTHCHECK --interval=1s --timeout=2s --start-period=1s --retries=2 CMD "
     '["/bin/busybox","wget","-q","-O","/dev/null","http://127.0.0.1:8080/health"]'
 )
 SERVE = 'ENTRYPOINT ["/bin/busybox","httpd","-f","-p","8080","-h","/www"]'
@@ -534,4 +535,3 @@ def running(base: Path = BASE) -> Iterator[TestEnv]:
         yield env
     finally:
         stop(env)
-
