@@ -11,7 +11,7 @@ from tests.docker import engines
 
 
 @pytest.fixture(scope="session")
-def docker_env() -> Iterator[engines.TestEnv]:
+def docker_env() -> Iterator[engines.EdgeEnv]:
     reason = engines.unavailable_reason()
     if reason:
         if os.environ.get("CI") == "true":

@@ -68,7 +68,7 @@ class Engine:
 
 
 @dataclass
-class TestEnv:
+class EdgeEnv:
     base: Path
     engines: dict[str, Engine] = field(default_factory=dict)
     tls_dir: Path | None = None
@@ -77,6 +77,7 @@ class TestEnv:
     ssh_identity: Path | None = None
     images: dict[str, str] = field(default_factory=dict)  # name -> repo@digest
     pids: list[Path] = field(default_factory=list)
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def host_entry(self, engine: str) -> dict[str, object]:
         """The environment YAML entry for one engine, the way a user writes it."""
@@ -117,11 +118,11 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def start(base: Path = BASE) -> TestEnv:
+def start(base: Path = BASE) -> EdgeEnv:
     """Start engines, sshd and registry; build and push the test images."""
     cleanup(base)
     base.mkdir(parents=True, exist_ok=True)
-    env = TestEnv(base=base)
+    env = EdgeEnv(base=base)
     try:
         _start_registry(env)
         env.tls_dir = _make_tls(base / "tls")
@@ -134,9 +135,12 @@ def start(base: Path = BASE) -> TestEnv:
     return env
 
 
-def stop(env: TestEnv) -> None:
+def stop(env: EdgeEnv) -> None:
     """Stop everything ``start`` started, by recorded PID, then remove its files."""
     _stop_pids(list(reversed(env.pids)))
+    for process in env.processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
     cleanup(env.base)
 
 
@@ -153,7 +157,7 @@ def cleanup(base: Path) -> None:
 # --- processes ---------------------------------------------------------------------
 
 
-def _spawn(env: TestEnv, name: str, argv: list[str], log: Path) -> None:
+def _spawn(env: EdgeEnv, name: str, argv: list[str], log: Path) -> None:
     pid_file = env.base / f"{name}.pid"
     with open(log, "ab") as out:
         process = subprocess.Popen(
@@ -165,6 +169,7 @@ def _spawn(env: TestEnv, name: str, argv: list[str], log: Path) -> None:
         )
     pid_file.write_text(str(process.pid))
     env.pids.append(pid_file)
+    env.processes.append(process)
 
 
 def _stop_pids(pid_files: list[Path], owned_by: str = "") -> None:
@@ -237,7 +242,7 @@ def free_port() -> int:
 # --- registry ----------------------------------------------------------------------
 
 
-def _start_registry(env: TestEnv) -> None:
+def _start_registry(env: EdgeEnv) -> None:
     root = env.base / "registry"
     (root / "data").mkdir(parents=True)
     config = {
@@ -267,17 +272,25 @@ def _start_registry(env: TestEnv) -> None:
 # --- engines -----------------------------------------------------------------------
 
 
-def _start_engines(env: TestEnv) -> None:
+def _start_engines(env: EdgeEnv) -> None:
     for name, (bridge, address, tls, ssh) in ENGINES.items():
         engine = Engine(name, env.base / name, bridge, address, ssh=ssh)
         engine.tls_port = free_port() if tls else None
         env.engines[name] = engine
         _start_engine(env, engine)
     for engine in env.engines.values():
-        _wait_for(lambda e=engine: e.client().ping(), f"engine {engine.name}")
+        _wait_for(lambda e=engine: _ping(e), f"engine {engine.name}")
 
 
-def _start_engine(env: TestEnv, engine: Engine) -> None:
+def _ping(engine: Engine) -> bool:
+    with socket.socket(socket.AF_UNIX) as raw:
+        raw.settimeout(2)
+        raw.connect(str(engine.socket))
+        raw.sendall(b"GET /_ping HTTP/1.0\r\n\r\n")
+        return raw.recv(4096).endswith(b"OK")
+
+
+def _start_engine(env: EdgeEnv, engine: Engine) -> None:
     for folder in ("data", "exec"):
         (engine.root / folder).mkdir(parents=True)
     subprocess.run(
@@ -390,7 +403,7 @@ def _write_pem(path: Path, data: bytes) -> None:
 # --- sshd --------------------------------------------------------------------------
 
 
-def _start_sshd(env: TestEnv) -> None:
+def _start_sshd(env: EdgeEnv) -> None:
     folder = env.base / "sshd"
     folder.mkdir()
     Path("/run/sshd").mkdir(exist_ok=True)
@@ -419,6 +432,7 @@ def _start_sshd(env: TestEnv) -> None:
         "UsePAM no",
         "StrictModes no",
         "AllowTcpForwarding yes",
+        "MaxSessions 64",
         "LogLevel ERROR",
     ]
     (folder / "sshd_config").write_text("\n".join(config) + "\n")
@@ -479,7 +493,7 @@ IMAGES: dict[str, tuple[str, bool, str]] = {
 }
 
 
-def _build_images(env: TestEnv) -> None:
+def _build_images(env: EdgeEnv) -> None:
     builder = env.engines["edge-a"].client()
     try:
         for name, (version, healthy, entrypoint) in IMAGES.items():
@@ -529,7 +543,7 @@ def _push(client: docker.DockerClient, tag: str) -> str:
 
 
 @contextlib.contextmanager
-def running(base: Path = BASE) -> Iterator[TestEnv]:
+def running(base: Path = BASE) -> Iterator[EdgeEnv]:
     env = start(base)
     try:
         yield env

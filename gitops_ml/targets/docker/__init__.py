@@ -8,12 +8,15 @@ in sync see no write at all.
 
 from __future__ import annotations
 
+import logging
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import docker
+from paramiko import SSHException
 
 from gitops_ml.errors import GitopsError
 from gitops_ml.reconcile.diff import diff
@@ -41,7 +44,10 @@ from gitops_ml.targets.docker.records import host_lock, write_record
 from gitops_ml.targets.docker.spec import SPEC_HASH, desired_spec
 from gitops_ml.targets.docker.waves import group, parallel, roll_out
 
+log = logging.getLogger("gitops_ml")
 LOOPBACK = ("tcp://127.", "tcp://localhost:", "tcp://[::1]:")
+# what makes one host fail without stopping the others
+HOST_ERRORS = (GitopsError, docker.errors.DockerException, OSError, SSHException)
 
 
 class DockerTarget:
@@ -57,6 +63,7 @@ class DockerTarget:
         self._clients: dict[str, docker.DockerClient] = {}
         self._lock = threading.Lock()
         self._unreachable: dict[str, str] = {}
+        weakref.finalize(self, _close_all, self._clients)
 
     # -- desired ---------------------------------------------------------------
 
@@ -92,7 +99,7 @@ class DockerTarget:
     def _observe_host(self, site: str) -> tuple[observe_.HostView | None, SiteStatus]:
         try:
             containers = observe_.list_managed(self._client(site), self._env)
-        except (GitopsError, docker.errors.DockerException, OSError) as exc:
+        except HOST_ERRORS as exc:
             self._unreachable[site] = _short(exc)
             return None, SiteStatus(site, False, None, _short(exc))
         self._unreachable.pop(site, None)
@@ -163,7 +170,8 @@ class DockerTarget:
                     done.append(self._apply_action(ctx, view, action))
                 write_record(client, self._env, view.record)
                 self._prune(ctx, actions)
-        except (GitopsError, docker.errors.DockerException, OSError) as exc:
+        except HOST_ERRORS as exc:
+            log.debug("host=%s apply failed", site, exc_info=True)
             finished = {id(step.action) for step in done}
             done += [
                 StepResult(a, False, f"host {site}: {_short(exc)}")
@@ -271,9 +279,16 @@ class DockerTarget:
         return tunnel_dialer(transport) if transport else None
 
 
+def _close_all(clients: dict[str, docker.DockerClient]) -> None:
+    for client in clients.values():
+        client.close()
+
+
 def _short(exc: BaseException) -> str:
     if isinstance(exc, GitopsError):
         return exc.message
+    if isinstance(exc, SSHException):
+        return f"ssh: {exc}"
     if isinstance(exc, docker.errors.APIError):
         return str(exc.explanation or exc)
     return f"{exc.__class__.__name__}: {exc}".splitlines()[0][:200]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,11 @@ class PinnedSSHAdapter(SSHHTTPAdapter):
     def __init__(self, url: str, host_key: paramiko.PKey, identity: str | None):
         self._pinned = host_key
         self._identity = identity
-        super().__init__(url, timeout=TIMEOUT, shell_out=False)
+        super().__init__(url, timeout=TIMEOUT, max_pool_size=4, shell_out=False)
 
     def _create_paramiko_client(self, base_url: str) -> None:
+        # failed tunnel opens are probe results, not log noise
+        logging.getLogger("paramiko").setLevel(logging.CRITICAL)
         parsed = urllib.parse.urlparse(base_url)
         self.ssh_client = paramiko.SSHClient()
         port = parsed.port or 22

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import docker
+import paramiko
 
 from gitops_ml.errors import TargetError
 
@@ -123,7 +124,7 @@ class Checker:
             connection.sock = self.dialer(port)
             connection.request("GET", path)
             status = connection.getresponse().status
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, paramiko.SSHException) as exc:
             return False, f"GET {path}: {exc.__class__.__name__}: {exc}"
         finally:
             connection.close()
