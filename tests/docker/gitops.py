@@ -24,8 +24,8 @@ MODEL = "churn"
 VERSIONS = {"1": "v1", "2": "v2", "3": "v3", "4": "unhealthy", "5": "crashloop"}
 FAST_HEALTH = {
     "http": {"path": "/health", "port": 8080},
-    "successes": 2,
-    "interval": "200ms",
+    "successes": 3,
+    "interval": "300ms",
     "timeout": "6s",
 }
 

@@ -32,6 +32,9 @@ def connect(host: dict[str, Any], root: Path) -> docker.DockerClient:
             return _ssh_client(host, root)
         if url.startswith("tcp://"):
             return _tcp_client(host, root)
+        if not Path(url.removeprefix("unix://")).exists():
+            # the SDK leaks a socket when the path is missing: fail first
+            raise OSError(f"no socket at {url.removeprefix('unix://')}")
         return docker.DockerClient(base_url=url, version=API_VERSION, timeout=TIMEOUT)
     except (paramiko.BadHostKeyException, paramiko.SSHException) as exc:
         raise TransientError(
