@@ -1,0 +1,204 @@
+"""Deploy one version to one host with the old container serving until the new one
+is proven: pull by digest, prove a trial container, then cut over.
+
+Cut-over: the final container is created beforehand; the old one is stopped, the
+final one started and checked; on failure the old one is started again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+
+from gitops_ml.errors import TargetError
+from gitops_ml.reconcile.objects import DesiredObject
+from gitops_ml.targets.docker import spec as spec_
+from gitops_ml.targets.docker.probe import Checker, Probe
+from gitops_ml.targets.docker.records import check_owned
+
+log = logging.getLogger("gitops_ml")
+STOP_TIMEOUT = 10
+
+
+@dataclass
+class HostContext:
+    """What one host's apply works with."""
+
+    client: docker.DockerClient
+    site: str
+    environment: str
+    revision: str
+    checker: Checker
+    now: dt.datetime
+
+
+def deploy(
+    ctx: HostContext, want: DesiredObject, current: dict[str, Any] | None
+) -> list[str]:
+    """Run ``want`` on the host; returns probe results, raises TargetError."""
+    image_id = pull(ctx.client, want.spec["image"])
+    probe = Probe.from_spec(want.spec)
+    results = trial(ctx, want, probe)
+    results += cut_over(ctx, want, image_id, current, probe)
+    return results
+
+
+def pull(client: docker.DockerClient, reference: str) -> str:
+    """The image id of ``reference`` (REPO@sha256:...), pulled when missing."""
+    repository, _, digest = reference.partition("@")
+    try:
+        return _image_id(client, reference)
+    except docker.errors.ImageNotFound:
+        pass
+    try:
+        for event in client.api.pull(
+            repository,
+            tag=digest,
+            stream=True,
+            decode=True,
+            auth_config=_registry_auth(),
+        ):
+            if "error" in event or "errorDetail" in event:
+                detail = event.get("error") or event["errorDetail"].get("message")
+                raise TargetError(f"pull {reference} failed: {detail}")
+    except docker.errors.APIError as exc:
+        raise TargetError(
+            f"pull {reference} failed: {exc.explanation or exc}",
+            hint="check the image reference and the registry credentials",
+        ) from None
+    info = client.api.inspect_image(reference)
+    if reference not in (info.get("RepoDigests") or []):
+        raise TargetError(f"pulled {reference} but the host reports another digest")
+    return str(info["Id"])
+
+
+def _image_id(client: docker.DockerClient, reference: str) -> str:
+    return str(client.api.inspect_image(reference)["Id"])
+
+
+def _registry_auth() -> dict[str, str] | None:
+    """Credentials from the environment; otherwise the SDK reads the Docker config."""
+    user = os.environ.get("GITOPS_ML_REGISTRY_USERNAME")
+    password = os.environ.get("GITOPS_ML_REGISTRY_PASSWORD")
+    if user and password:
+        return {"username": user, "password": password}
+    return None
+
+
+def trial(ctx: HostContext, want: DesiredObject, probe: Probe) -> list[str]:
+    api = ctx.client.api
+    found = _labels(ctx, want, role="trial")
+    name = f"{want.name}.trial"
+    created = api.create_container(
+        **spec_.create_args(api, want.spec, name, found, trial=True)
+    )
+    try:
+        api.start(created["Id"])
+        return [f"trial: {line}" for line in ctx.checker.prove(created["Id"], probe)]
+    finally:
+        api.remove_container(created["Id"], force=True)
+
+
+def cut_over(
+    ctx: HostContext,
+    want: DesiredObject,
+    image_id: str,
+    current: dict[str, Any] | None,
+    probe: Probe,
+) -> list[str]:
+    api = ctx.client.api
+    found = {
+        **_labels(ctx, want, role="serving"),
+        spec_.IMAGE_ID: image_id,
+        spec_.APPLIED_AT: ctx.now.isoformat(timespec="seconds"),
+    }
+    name = f"{want.name}.next" if current else want.name
+    final = _create(ctx, want, name, found)
+    if current:
+        api.stop(current["Id"], timeout=STOP_TIMEOUT)
+    try:
+        api.start(final)
+        results = ctx.checker.prove(final, probe)
+    except TargetError:
+        _restore(ctx, final, current)
+        raise
+    if current:
+        api.remove_container(current["Id"], force=True)
+        api.rename(final, want.name)
+    return [f"final: {line}" for line in results]
+
+
+def _create(
+    ctx: HostContext, want: DesiredObject, name: str, found: dict[str, str]
+) -> str:
+    api = ctx.client.api
+    try:
+        created = api.create_container(**spec_.create_args(api, want.spec, name, found))
+    except docker.errors.APIError as exc:
+        if exc.status_code == 409:
+            check_owned(ctx.client, name, ctx.environment)
+        raise TargetError(f"cannot create {name}: {exc.explanation or exc}") from None
+    return str(created["Id"])
+
+
+def _restore(ctx: HostContext, final: str, current: dict[str, Any] | None) -> None:
+    api = ctx.client.api
+    api.remove_container(final, force=True)
+    if current:
+        api.start(current["Id"])
+        log.info("host=%s restarted the previous container", ctx.site)
+
+
+def remove(ctx: HostContext, current: dict[str, Any] | None) -> None:
+    if current:
+        ctx.client.api.remove_container(current["Id"], force=True)
+
+
+def start_stopped(ctx: HostContext, current: dict[str, Any], probe: Probe) -> list[str]:
+    """Repair of a container stopped by hand: start it and check it."""
+    ctx.client.api.start(current["Id"])
+    return [f"restarted: {line}" for line in ctx.checker.prove(current["Id"], probe)]
+
+
+def clean_leftovers(ctx: HostContext, leftovers: list[dict[str, Any]]) -> None:
+    """Trial and staged containers of an interrupted apply; never served."""
+    for item in leftovers:
+        ctx.client.api.remove_container(item["Id"], force=True)
+
+
+def prune_images(
+    client: docker.DockerClient, reference: str, keep: int, in_use: set[str]
+) -> None:
+    """Remove images of the deployment's repository beyond the newest ``keep``."""
+    repository = reference.partition("@")[0]
+    images = sorted(
+        client.api.images(name=repository),
+        key=lambda image: image.get("Created", 0),
+        reverse=True,
+    )
+    old = [image for image in images if image["Id"] not in in_use]
+    for image in old[keep:]:
+        try:
+            client.api.remove_image(image["Id"], force=False)
+        except docker.errors.APIError as exc:
+            log.info("kept image %s: %s", image["Id"][:19], exc.explanation)
+
+
+def _labels(ctx: HostContext, want: DesiredObject, role: str) -> dict[str, str]:
+    return {
+        **spec_.labels(
+            ctx.environment,
+            want.name,
+            want.model,
+            want.version,
+            ctx.revision,
+            want.spec,
+            want.spec_hash,
+        ),
+        spec_.ROLE: role,
+    }
