@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
-APT_PACKAGES=(git strace)
+APT_PACKAGES=(git strace shellcheck)
 
 install_system_packages() {
   local missing=()
@@ -27,6 +27,9 @@ install_python() {
 }
 
 install_system_packages
+if [ "$(id -u)" = 0 ]; then
+  bash scripts/docker-test-env.sh  # engines, registry and sshd start inside pytest
+fi
 install_python
 
 echo "== ruff"

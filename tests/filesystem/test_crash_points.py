@@ -66,9 +66,7 @@ def complete_versions(served: Path, known: dict[str, dict[str, str]]) -> list[st
 def strace() -> None:
     if shutil.which("strace") is None:
         if os.environ.get("CI") == "true":
-            pytest.fail(
-                "strace is missing: scripts/filesystem-test-setup.sh installs it"
-            )
+            pytest.fail("strace is missing: bash scripts/test.sh installs it")
         pytest.skip("strace is not installed")
 
 

@@ -33,9 +33,7 @@ def files_opened_by_plan(repo: GitRepo) -> list[str]:
 def strace() -> None:
     if shutil.which("strace") is None:
         if os.environ.get("CI") == "true":
-            pytest.fail(
-                "strace is missing: scripts/filesystem-test-setup.sh installs it"
-            )
+            pytest.fail("strace is missing: bash scripts/test.sh installs it")
         pytest.skip("strace is not installed")
 
 
