@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import git
 import responses
-
 from github_fake import factories as f
 from github_fake.contract import Contract, Operation, load
 

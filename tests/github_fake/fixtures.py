@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-
 from github_fake.fake import FakeGitHub
+
 from gitops_ml.github.client import GitHub, GitHubSettings
 
 
