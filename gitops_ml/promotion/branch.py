@@ -59,7 +59,11 @@ def identity_env(repo: git.Repo, date: str) -> dict[str, str]:
 def base_revision(
     repo: git.Repo, remote: str, branch: str, fetch: bool, token: str | None
 ) -> str:
-    """The commit promotions start from: the remote deploy branch when there is one."""
+    """The commit promotions start from: the deploy branch, fetched for a pull request.
+
+    A pull request starts from the remote's deploy branch; a local promotion from the
+    local one (so local commits such as a hold release count).
+    """
     if fetch and remote in [r.name for r in repo.remotes]:
         with repo.git.custom_environment(**credentials_env(token)):
             try:
@@ -71,11 +75,9 @@ def base_revision(
                     f"cannot fetch {branch} from {remote}: {_last_line(exc)}",
                     hint="check the remote URL and that the token may read it",
                 ) from None
-    for candidate in (
-        f"refs/remotes/{remote}/{branch}",
-        f"refs/heads/{branch}",
-        "HEAD",
-    ):
+    remote_ref, local_ref = f"refs/remotes/{remote}/{branch}", f"refs/heads/{branch}"
+    order = (remote_ref, local_ref) if fetch else (local_ref, remote_ref)
+    for candidate in (*order, "HEAD"):
         try:
             return repo.commit(candidate).hexsha
         except (git.BadName, ValueError):

@@ -107,3 +107,30 @@ def promote(work: git.Repo) -> Promote:
         )
 
     return run
+
+
+def cli(work: git.Repo, *argv: str) -> int:
+    """Run a gitops-ml command on the clone, the way a user would."""
+    from gitops_ml.cli import main
+
+    command, *rest = argv
+    return main([command, "--repo", str(work.working_dir), *rest])
+
+
+def merge(work: git.Repo, branch: str, how: str = "merge") -> str:
+    """Land ``branch`` on main the way GitHub's merge button does: merge, squash, rebase."""
+    work.git.checkout("-q", "main")
+    if how == "merge":
+        work.git.merge("--no-ff", "-q", "-m", f"Merge branch '{branch}'", branch)
+    elif how == "squash":
+        work.git.merge("--squash", "-q", branch)
+        work.git.commit("-q", "-m", work.commit(branch).message)
+    else:
+        work.git.cherry_pick(branch)
+    work.git.push("-q", "origin", "main")
+    return work.head.commit.hexsha
+
+
+def prod_pin(work: git.Repo, revision: str = "HEAD") -> str:
+    text = work.git.show(f"{revision}:environments/prod.yaml")
+    return text.split('version: "', 1)[1].split('"', 1)[0]
