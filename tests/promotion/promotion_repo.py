@@ -10,9 +10,11 @@ from pathlib import Path
 import git
 import pytest
 from github_fake import FakeGitHub
+from github_fake.fixtures import Sleeps, settings_for
 
 from gitops_ml.cli import build_parser
 from gitops_ml.commands import promote as promote_command
+from gitops_ml.github.client import GitHub
 from gitops_ml.promotion.gates import UpstreamObservation
 from gitops_ml.spec.repo import RepoSpec
 
@@ -95,15 +97,16 @@ Promote = Callable[..., int]
 
 
 @pytest.fixture
-def promote(work: git.Repo) -> Promote:
+def promote(work: git.Repo, fake: FakeGitHub, sleeps: Sleeps) -> Promote:
     """Run ``gitops-ml promote`` on the clone with an injected upstream and clock."""
+    github = GitHub(settings_for(fake), sleep=sleeps, clock=NOW.timestamp)
 
     def run(*argv: str, upstream_days: float = 2.0) -> int:
         args = build_parser().parse_args(
             ["promote", "--repo", str(work.working_dir), *argv]
         )
         return promote_command.execute(
-            args, observe=healthy_for(upstream_days), now=NOW
+            args, observe=healthy_for(upstream_days), now=NOW, github=github
         )
 
     return run
@@ -118,7 +121,7 @@ def cli(work: git.Repo, *argv: str) -> int:
 
 
 def merge(work: git.Repo, branch: str, how: str = "merge") -> str:
-    """Land ``branch`` on main the way GitHub's merge button does: merge, squash, rebase."""
+    """Land ``branch`` on main as GitHub's merge button would: merge, squash, rebase."""
     work.git.checkout("-q", "main")
     if how == "merge":
         work.git.merge("--no-ff", "-q", "-m", f"Merge branch '{branch}'", branch)
