@@ -84,3 +84,13 @@ def validation_report(result: ValidationResult, summary: str) -> CheckReport:
         annotations=annotations,
         failed=not result.ok,
     )
+
+
+def plan_report(changed: list[str], total: int, summary: str) -> CheckReport:
+    """A plan as a check run: neutral information, never a failure by itself."""
+    title = (
+        f"changes in {len(changed)} of {total} environments: {', '.join(changed)}"
+        if changed
+        else f"no changes in {total} environments"
+    )
+    return CheckReport(name="gitops-ml/plan", title=title, summary=summary)

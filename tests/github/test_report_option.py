@@ -90,3 +90,18 @@ def test_a_fork_token_leaves_the_findings_as_workflow_annotations(
     assert "read-only" in out.err
     assert "::error file=environments/prod.yaml" in out.out
     assert "gitops-ml validate" in summary.read_text()
+
+
+def test_plan_publishes_a_check_run_named_for_the_plan(
+    fake: FakeGitHub, checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    github_env(monkeypatch, fake)
+
+    code = main(
+        ["plan", "--repo", str(checkout), "--env", "local", "--report", "check-run"]
+    )
+
+    assert code == 0
+    (run,) = fake.check_runs.values()
+    assert (run["name"], run["conclusion"]) == ("gitops-ml/plan", "success")
+    assert run["output"]["title"] == "changes in 1 of 1 environments: local"
