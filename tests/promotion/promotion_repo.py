@@ -137,3 +137,16 @@ def merge(work: git.Repo, branch: str, how: str = "merge") -> str:
 def prod_pin(work: git.Repo, revision: str = "HEAD") -> str:
     text = work.git.show(f"{revision}:environments/prod.yaml")
     return text.split('version: "', 1)[1].split('"', 1)[0]
+
+
+def add_version(root: Path, version: str, created: str) -> None:
+    """Register a newer model version (a copy of 1.10's evidence, better numbers)."""
+    path = root / "models" / "churn-model.yaml"
+    text = path.read_text()
+    block = text[text.index('    - version: "1.10"') :]
+    block = block.replace('"1.10"', f'"{version}"', 1)
+    block = block.replace("2026-11-28T10:05:00Z", created)
+    block = block.replace("auc: 0.858", "auc: 0.861").replace(
+        "servingVersion: 10", "servingVersion: 11"
+    )
+    path.write_text(text.rstrip("\n") + "\n" + block)

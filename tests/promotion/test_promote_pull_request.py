@@ -6,7 +6,7 @@ from pathlib import Path
 
 import git
 from github_fake import FakeGitHub
-from promotion_repo import BRANCH, Promote, commit_all, set_pin
+from promotion_repo import BRANCH, Promote, add_version, commit_all, prod_pin, set_pin
 
 ARGS = ("churn-model", "--from", "staging", "--to", "prod", "--open-pr")
 
@@ -75,18 +75,21 @@ def test_a_newer_version_while_the_pr_is_open_updates_the_same_pr(
     github_env: FakeGitHub, promote: Promote, work: git.Repo
 ) -> None:
     promote(*ARGS)
-    set_pin(Path(work.working_dir), "staging", "1.10", "1.8")  # upstream changes
-    commit_all(work, "Staging runs 1.8 (for the test)")
+    root = Path(work.working_dir)
+    add_version(root, "1.11", "2026-11-30T09:00:00Z")
+    set_pin(root, "staging", "1.10", "1.11")
+    commit_all(work, "Register 1.11 and run it in staging")
     work.git.push("-q", "origin", "main")
 
-    assert promote(*ARGS, "--version", "1.10", "--force") == 0  # stays the same PR
+    assert promote(*ARGS) == 0
+
     (pull,) = github_env.pulls.values()
-    assert pull["state"] == "open"
-    assert len(github_env.pulls) == 1
-    head = github_env.branch_sha(BRANCH)
-    assert git.Repo(work.working_dir).commit(head).parents[0].hexsha == (
-        work.head.commit.hexsha
-    )  # rebuilt from the new base
+    assert pull["title"] == "Promote churn-model 1.11 to prod from staging"
+    assert "Gitops-Ml-Version: 1.11" in pull["body"]
+    head = work.commit(github_env.branch_sha(BRANCH))
+    assert head.parents[0].hexsha == work.head.commit.hexsha  # rebuilt from the base
+    assert prod_pin(work, head.hexsha) == "1.11"
+    assert len(github_env.check_runs) == 2  # one per head commit
 
 
 def test_every_request_is_in_the_contract_and_the_promotion_costs_few_requests(
