@@ -138,8 +138,8 @@ def _changes(
     subject = message.splitlines()[0] if message else ""
     info = trailers.parse(message)
     for path in names:
-        before = _pins(repo, parent, path) if parent else {}
-        after = _pins(repo, commit, path)
+        before = _pins(repo, spec, parent, path) if parent else {}
+        after = _pins(repo, spec, commit, path)
         env = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         for model in sorted(set(before) | set(after)):
             old, new = before.get(model), after.get(model)
@@ -154,7 +154,7 @@ def _changes(
     return found
 
 
-def _pins(repo: git.Repo, revision: str, path: str) -> dict[str, str]:
+def _pins(repo: git.Repo, spec: RepoSpec, revision: str, path: str) -> dict[str, str]:
     """model -> the newest version pinned in the file at ``revision``."""
     try:
         raw = repo.git.show(f"{revision}:{path}", stdout_as_string=False)
@@ -170,7 +170,9 @@ def _pins(repo: git.Repo, revision: str, path: str) -> dict[str, str]:
         return {}
     result: dict[str, str] = {}
     for model, version, _ in pins:
-        result[model] = version if model not in result else max(result[model], version)
+        known = result.get(model)
+        if known is None or is_earlier(spec.models.get(model), known, version):
+            result[model] = version
     return result
 
 
