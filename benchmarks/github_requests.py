@@ -20,16 +20,15 @@ from pathlib import Path
 import responses
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from github_fake import FakeGitHub  # noqa: E402
-from github_fake.fixtures import settings_for  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from gitops_ml.cli import build_parser  # noqa: E402
 from gitops_ml.commands import promote  # noqa: E402
 from gitops_ml.github.checks import Annotation, CheckReport, publish  # noqa: E402
 from gitops_ml.github.client import GitHub  # noqa: E402
 from gitops_ml.promotion.gates import UpstreamObservation  # noqa: E402
+from tests.github_fake import FakeGitHub  # noqa: E402
+from tests.github_fake.fixtures import settings_for  # noqa: E402
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 

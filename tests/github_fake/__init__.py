@@ -1,5 +1,5 @@
 """A contract-checked fake of GitHub's REST API, for tests only."""
 
-from github_fake.fake import Call, FakeGitHub
+from .fake import Call, FakeGitHub
 
 __all__ = ["Call", "FakeGitHub"]

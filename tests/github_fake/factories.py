@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from github_fake.contract import Contract
+from .contract import Contract
 
 NOW = "2026-12-03T10:00:00Z"
 HTML = "https://github.example.test"

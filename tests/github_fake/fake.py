@@ -22,8 +22,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import git
 import responses
-from github_fake import factories as f
-from github_fake.contract import Contract, Operation, load
+
+from . import factories as f
+from .contract import Contract, Operation, load
 
 Reply = tuple[int, dict[str, str], Any]
 TEXT_LIMIT = 65_535

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-from github_fake.fake import FakeGitHub
 
 from gitops_ml.github.client import GitHub, GitHubSettings
+
+from .fake import FakeGitHub
 
 
 class Sleeps(list[float]):

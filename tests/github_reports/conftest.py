@@ -1,3 +1,3 @@
-from github_fake.fixtures import fake, gh, sleeps
+from tests.github_fake.fixtures import fake, gh, sleeps
 
 __all__ = ["fake", "gh", "sleeps"]

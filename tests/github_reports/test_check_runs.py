@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from github_fake import FakeGitHub
-
 from gitops_ml.github.checks import (
     CHECK_RUN,
     COMMIT_STATUS,
@@ -14,6 +12,7 @@ from gitops_ml.github.checks import (
     publish,
 )
 from gitops_ml.github.client import GitHub
+from tests.github_fake import FakeGitHub
 
 SHA = "a" * 40
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from github_fake import FakeGitHub
-from github_fake.fake import Fault
-from github_fake.fixtures import Sleeps
 
 from gitops_ml.github.checks import CheckReport, publish
 from gitops_ml.github.client import GitHub, PermissionDenied, RateLimited
+from tests.github_fake import FakeGitHub
+from tests.github_fake.fake import Fault
+from tests.github_fake.fixtures import Sleeps
 
 SHA = "c" * 40
 NOW = 1_800_000_000  # the injected clock of the ``gh`` fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import git
 import pytest
-from github_fake import FakeGitHub
 
 from gitops_ml.cli import main
+from tests.github_fake import FakeGitHub
 
 EXAMPLE = Path(__file__).resolve().parents[2]
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import git
 import pytest
-from github_fake import FakeGitHub
-from github_fake.fixtures import Sleeps, settings_for
 
 from gitops_ml.cli import build_parser
 from gitops_ml.commands import promote as promote_command
 from gitops_ml.github.client import GitHub
 from gitops_ml.promotion.gates import UpstreamObservation
 from gitops_ml.spec.repo import RepoSpec
+from tests.github_fake import FakeGitHub
+from tests.github_fake.fixtures import Sleeps, settings_for
 
 EXAMPLE = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import git
 import pytest
-from promotion_repo import cli, commit_all
+
+from tests.promotion.promotion_repo import cli, commit_all
 
 
 def test_a_second_pin_of_a_newer_version_is_a_promotion_and_dropping_it_a_rollback(

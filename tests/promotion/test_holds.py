@@ -6,8 +6,9 @@ import json
 
 import git
 import pytest
-from github_fake import FakeGitHub
-from promotion_repo import BRANCH, Promote, cli, merge
+
+from tests.github_fake import FakeGitHub
+from tests.promotion.promotion_repo import BRANCH, Promote, cli, merge
 
 
 def holds(work: git.Repo, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, str]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from github_fake import FakeGitHub
-from github_fake.fake import Fault
-from github_fake.fixtures import Sleeps
-from promotion_repo import BRANCH, Promote
 
 from gitops_ml.errors import TargetError
+from tests.github_fake import FakeGitHub
+from tests.github_fake.fake import Fault
+from tests.github_fake.fixtures import Sleeps
+from tests.promotion.promotion_repo import BRANCH, Promote
 
 ARGS = ("churn-model", "--from", "staging", "--to", "prod", "--open-pr")
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import git
 import pytest
-from github_fake import FakeGitHub
-from promotion_repo import BRANCH, Promote, commit_all, prod_pin
+
+from tests.github_fake import FakeGitHub
+from tests.promotion.promotion_repo import BRANCH, Promote, commit_all, prod_pin
 
 
 def test_failing_gates_exit_1_and_open_nothing(

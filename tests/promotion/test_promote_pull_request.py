@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import git
-from github_fake import FakeGitHub
-from promotion_repo import BRANCH, Promote, add_version, commit_all, prod_pin, set_pin
+
+from tests.github_fake import FakeGitHub
+from tests.promotion.promotion_repo import (
+    BRANCH,
+    Promote,
+    add_version,
+    commit_all,
+    prod_pin,
+    set_pin,
+)
 
 ARGS = ("churn-model", "--from", "staging", "--to", "prod", "--open-pr")
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import git
 import pytest
-from github_fake import FakeGitHub
-from promotion_repo import BRANCH, Promote, cli, merge, prod_pin
+
+from tests.github_fake import FakeGitHub
+from tests.promotion.promotion_repo import BRANCH, Promote, cli, merge, prod_pin
 
 ROLLBACK = "gitops-ml/rollback/prod/churn-model"
 

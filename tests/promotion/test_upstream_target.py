@@ -7,10 +7,10 @@ from pathlib import Path
 
 import git
 import pytest
-from promotion_repo import cli, commit_all
 
 from gitops_ml.cli import build_parser
 from gitops_ml.commands import promote as promote_command
+from tests.promotion.promotion_repo import cli, commit_all
 
 SHOP = """\
 apiVersion: gitops-ml/v1
