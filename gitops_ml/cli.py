@@ -22,6 +22,10 @@ COMMANDS: dict[str, str] = {
     "apply": "apply",
     "drift": "drift",
     "status": "status",
+    "promote": "promote",
+    "rollback": "rollback",
+    "hold": "hold",
+    "history": "history",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130

@@ -10,9 +10,16 @@ from gitops_ml.commands._common import (
     desired_state,
     options,
 )
+from gitops_ml.github.publishing import (
+    add_report_argument,
+    plan_report,
+    publish_report,
+    wants_check_run,
+)
 from gitops_ml.reconcile import engine
 from gitops_ml.reconcile.affected import affected_environments
 from gitops_ml.report import plans
+from gitops_ml.report.published import published
 from gitops_ml.workspace import repo_root
 
 HELP = "show what apply would change, without changing anything"
@@ -31,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="plan versions that failed their health check again",
     )
+    add_report_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,5 +52,9 @@ def run(args: argparse.Namespace) -> int:
         session = engine.open_session(root, name, args.ref, options(args), spec)
         results.append(engine.make_plan(session))
     plans.render_plans(results, args.format)
+    if wants_check_run(args):
+        changed_envs = [p.environment for p in results if p.changed]
+        report = plan_report(changed_envs, len(results), plans.plans_markdown(results))
+        published(publish_report(root, report), report, args.format)
     changed = any(p.changed for p in results)
     return 2 if changed and args.detailed_exitcode else 0

@@ -6,7 +6,14 @@ import argparse
 import os
 from pathlib import Path
 
+from gitops_ml.github.publishing import (
+    add_report_argument,
+    publish_report,
+    validation_report,
+    wants_check_run,
+)
 from gitops_ml.report import render
+from gitops_ml.report.published import published
 from gitops_ml.spec.immutability import check_immutable
 from gitops_ml.validation import ValidationResult
 from gitops_ml.workspace import load_folder, load_revision, repo_root
@@ -26,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="REV",
         help="also check that versions already in use did not change",
     )
+    add_report_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
     files = [f for f in spec.files if not wanted or any(_under(f, w) for w in wanted)]
     result = ValidationResult(files=files, findings=findings)
     render.validation(result, args.format)
+    if wants_check_run(args):
+        report = validation_report(result, render.validation_markdown(result))
+        published(publish_report(root, report), report, args.format)
     return 1 if findings else 0
 
 

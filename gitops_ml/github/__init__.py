@@ -1,0 +1,1 @@
+"""GitHub: pull requests, check runs with batched annotations, commit statuses."""

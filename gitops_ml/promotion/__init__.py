@@ -1,0 +1,1 @@
+"""Promotion: gates, comment-preserving YAML edits, branches, holds and rollbacks."""

@@ -1,0 +1,3 @@
+from tests.github_fake.fixtures import fake, gh, sleeps
+
+__all__ = ["fake", "gh", "sleeps"]

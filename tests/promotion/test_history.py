@@ -1,0 +1,36 @@
+"""History reads versions in model order: "1.10" is newer than "1.9"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import git
+import pytest
+
+from tests.promotion.promotion_repo import cli, commit_all
+
+
+def test_a_second_pin_of_a_newer_version_is_a_promotion_and_dropping_it_a_rollback(
+    work: git.Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    local = Path(work.working_dir) / "environments" / "local.yaml"
+    single = local.read_text()
+    local.write_text(single.replace('version: "1.10"', 'version: "1.9"'))
+    commit_all(work, "local runs 1.9")
+    local.write_text(
+        local.read_text() + '    - model: churn-model\n      version: "1.10"\n'
+    )
+    commit_all(work, "local runs 1.9 and 1.10")
+    local.write_text(single.replace('version: "1.10"', 'version: "1.9"'))
+    commit_all(work, "drop 1.10 from local")
+    capsys.readouterr()
+
+    assert cli(work, "history", "--env", "local", "--format", "json") == 0
+
+    report = json.loads(capsys.readouterr().out)
+    kinds = [(c["kind"], c["before"], c["after"]) for c in report["changes"]]
+    assert kinds[-2:] == [("promotion", "1.9", "1.10"), ("rollback", "1.10", "1.9")]
+    assert [(h["environment"], h["version"]) for h in report["holds"]] == [
+        ("local", "1.10")
+    ]
