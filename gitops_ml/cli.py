@@ -18,6 +18,7 @@ from gitops_ml.errors import GitopsError
 # command name -> module under gitops_ml.commands; each has add_arguments and run
 COMMANDS: dict[str, str] = {
     "validate": "validate",
+    "import": "importer",
 }
 _PLANNED = {
     "validate": "validate",
