@@ -18,18 +18,10 @@ from gitops_ml.errors import GitopsError
 # command name -> module under gitops_ml.commands; each has add_arguments and run
 COMMANDS: dict[str, str] = {
     "validate": "validate",
-    "import": "importer",
-}
-_PLANNED = {
-    "validate": "validate",
     "plan": "plan",
     "apply": "apply",
     "drift": "drift",
     "status": "status",
-    "promote": "promote",
-    "rollback": "rollback",
-    "hold": "hold",
-    "history": "history",
     "import": "importer",
 }
 

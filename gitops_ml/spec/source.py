@@ -18,6 +18,11 @@ class Source(Protocol):
 
     label: str
 
+    @property
+    def commit_sha(self) -> str:
+        """The commit SHA the files come from ("" for a work tree)."""
+        ...
+
     def list_yaml(self, folder: str) -> list[str]: ...
 
     def read(self, path: str) -> bytes: ...
@@ -43,6 +48,10 @@ class FolderSource:
 
     root: Path
     label: str = "working tree"
+
+    @property
+    def commit_sha(self) -> str:
+        return ""
 
     def list_yaml(self, folder: str) -> list[str]:
         base = self.root / folder
@@ -92,6 +101,10 @@ class GitSource:
                 self._blobs[path] = item
                 if item.mode == 0o120000:  # type: ignore[union-attr]
                     self._links.add(path)
+
+    @property
+    def commit_sha(self) -> str:
+        return str(self.commit.hexsha)
 
     def list_yaml(self, folder: str) -> list[str]:
         prefix = folder.rstrip("/") + "/"

@@ -1,0 +1,1 @@
+"""Desired state (Git) against observed state (a target): plan, apply, drift, status."""

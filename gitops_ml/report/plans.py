@@ -1,0 +1,358 @@
+"""Render plans, apply results, drift and status as text, JSON or GitHub output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gitops_ml import gitrepo
+from gitops_ml.reconcile.engine import DriftReport
+from gitops_ml.reconcile.hashing import REDACTED
+from gitops_ml.reconcile.objects import Action, ApplyResult, Plan
+from gitops_ml.reconcile.status import EnvironmentStatus
+from gitops_ml.report import github
+from gitops_ml.report.console import console
+from gitops_ml.report.render import emit_json
+
+SYMBOL = {"create": "+", "update": "~", "repair": "~", "shift": "~", "delete": "-"}
+COLOR = {
+    "create": "green",
+    "update": "yellow",
+    "repair": "yellow",
+    "shift": "cyan",
+    "delete": "red",
+}
+STATE_COLOR = {
+    "in sync": "green",
+    "behind": "yellow",
+    "drifted": "magenta",
+    "failed": "red",
+    "in progress": "cyan",
+    "unknown": "red",
+}
+
+
+# -- JSON shapes (documented by schemas/plan.schema.json and status.schema.json) ----
+
+
+def action_json(action: Action) -> dict[str, Any]:
+    return {
+        "op": action.op,
+        "site": action.site,
+        "name": action.name,
+        "model": action.model,
+        "version": action.version,
+        "fromVersion": action.observed.version if action.observed else None,
+        "reason": action.reason,
+        "changes": [
+            {"field": c.field, "before": _safe(c.before), "after": _safe(c.after)}
+            for c in action.changes
+        ],
+    }
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "environment": plan.environment,
+        "target": plan.target,
+        "revision": plan.revision,
+        "changed": plan.changed,
+        "actions": [action_json(a) for a in plan.actions],
+        "notes": plan.notes,
+    }
+
+
+def _safe(value: Any) -> Any:
+    """Secrets appear in specs as {"secretRef": ..., "sha256": ...}: show neither."""
+    if isinstance(value, dict):
+        if "secretRef" in value:
+            return REDACTED
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
+
+
+# -- plan ----------------------------------------------------------------------
+
+
+def render_plans(results: list[Plan], output_format: str) -> None:
+    if output_format == "json":
+        emit_json({"plans": [plan_json(p) for p in results]})
+        return
+    out = console()
+    for plan in results:
+        _plan_text(out, plan)
+    if output_format == "github":
+        github.append_summary(plans_markdown(results))
+
+
+def _plan_text(out: Any, plan: Plan) -> None:
+    out.print(
+        f"[bold]{plan.environment}[/bold] ({plan.target}) at {plan.revision[:7]}",
+        markup=True,
+    )
+    for action in plan.actions:
+        _action_text(out, action)
+    for note in plan.notes:
+        out.print(f"  note: {note}", markup=False, style="dim")
+    counts = {
+        op: sum(a.op == op for a in plan.actions)
+        for op in ("create", "update", "repair", "shift", "delete")
+    }
+    if not plan.actions:
+        out.print("  No changes: the target matches Git.", markup=False)
+        return
+    summary = ", ".join(f"{n} to {op}" for op, n in counts.items() if n)
+    out.print(f"  Plan: {summary}.", markup=False)
+
+
+def _action_text(out: Any, action: Action) -> None:
+    where = f"{action.site}/" if action.site else ""
+    symbol, color = SYMBOL[action.op], COLOR[action.op]
+    out.print(
+        f"  [{color}]{symbol} {action.op} {where}{action.name}[/{color}] "
+        f"({action.model}@{action.version}): ",
+        markup=True,
+        end="",
+    )
+    out.print(action.reason, markup=False)
+    for change in action.changes:
+        out.print(
+            f"      {change.field}: {_short(change.before)} -> {_short(change.after)}",
+            markup=False,
+        )
+
+
+def _short(value: Any) -> str:
+    text = str(_safe(value)) if value is not None else "(none)"
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def plans_markdown(results: list[Plan]) -> str:
+    lines = ["### gitops-ml plan", ""]
+    for plan in results:
+        lines.append(
+            f"**{github.md_escape(plan.environment)}** "
+            f"({plan.target}) at `{plan.revision[:7]}`"
+        )
+        lines.append("")
+        if not plan.actions:
+            lines += ["No changes.", ""]
+            continue
+        lines += ["| | Object | Version | Why |", "| --- | --- | --- | --- |"]
+        for a in plan.actions:
+            where = f"{a.site}/" if a.site else ""
+            lines.append(
+                f"| {SYMBOL[a.op]} {a.op} | {github.md_escape(where + a.name)} | "
+                f"{github.md_escape(a.version)} | {github.md_escape(a.reason)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_affected(names: list[str], output_format: str) -> None:
+    if output_format == "json":
+        emit_json({"environments": names})
+        return
+    for name in names:
+        print(name)
+
+
+# -- apply ---------------------------------------------------------------------
+
+
+def render_applies(results: list[ApplyResult], output_format: str) -> None:
+    if output_format == "json":
+        emit_json({"applies": [_apply_json(r) for r in results]})
+        return
+    out = console()
+    for result in results:
+        _plan_text(out, result.plan) if not result.steps else _apply_text(out, result)
+    if output_format == "github":
+        for result in results:
+            for step in result.failed:
+                print(
+                    github.annotation(
+                        "error",
+                        f"{result.plan.environment}: "
+                        f"{step.action.name}: {step.message}",
+                    )
+                )
+        github.append_summary(plans_markdown([r.plan for r in results]))
+
+
+def _apply_json(result: ApplyResult) -> dict[str, Any]:
+    return {
+        **plan_json(result.plan),
+        "ok": result.ok,
+        "steps": [
+            {
+                **action_json(s.action),
+                "ok": s.ok,
+                "message": s.message,
+                "rolledBack": s.rolled_back,
+            }
+            for s in result.steps
+        ],
+    }
+
+
+def _apply_text(out: Any, result: ApplyResult) -> None:
+    plan = result.plan
+    out.print(
+        f"[bold]{plan.environment}[/bold] ({plan.target}) at {plan.revision[:7]}",
+        markup=True,
+    )
+    for step in result.steps:
+        mark = "[green]ok[/green]" if step.ok else "[red]FAILED[/red]"
+        where = f"{step.action.site}/" if step.action.site else ""
+        out.print(
+            f"  {mark} {step.action.op} {where}{step.action.name} "
+            f"({step.action.model}@{step.action.version}): ",
+            markup=True,
+            end="",
+        )
+        out.print(step.message, markup=False)
+    failed = len(result.failed)
+    done = len(result.steps) - failed
+    out.print(f"  Apply: {done} done, {failed} failed.", markup=False)
+
+
+# -- drift ---------------------------------------------------------------------
+
+
+def render_drift(reports: list[DriftReport], output_format: str) -> None:
+    if output_format == "json":
+        emit_json({"drift": [_drift_json(r) for r in reports]})
+        return
+    out = console()
+    for report in reports:
+        if not report.drifted:
+            out.print(f"{report.environment}: no drift", markup=False)
+            continue
+        out.print(
+            f"[bold]{report.environment}[/bold]: {len(report.drifted)} drifted",
+            markup=True,
+        )
+        for obj in report.drifted:
+            where = f"{obj.site}/" if obj.site else ""
+            out.print(
+                f"  ! {where}{obj.name} ({obj.model}@{obj.version}, applied at "
+                f"{(obj.revision or '?')[:7]}): {obj.detail}",
+                markup=False,
+            )
+        if report.repaired is not None:
+            _apply_text(out, report.repaired)
+        if output_format == "github":
+            for obj in report.drifted:
+                print(
+                    github.annotation(
+                        "warning",
+                        f"{report.environment}: {obj.name} drifted: {obj.detail}",
+                    )
+                )
+
+
+def _drift_json(report: DriftReport) -> dict[str, Any]:
+    return {
+        "environment": report.environment,
+        "drifted": [
+            {
+                "site": o.site,
+                "name": o.name,
+                "model": o.model,
+                "version": o.version,
+                "revision": o.revision,
+                "detail": o.detail,
+            }
+            for o in report.drifted
+        ],
+        "repaired": _apply_json(report.repaired) if report.repaired else None,
+    }
+
+
+# -- status --------------------------------------------------------------------
+
+
+def render_status(
+    results: list[EnvironmentStatus], root: Path, output_format: str
+) -> None:
+    repo = gitrepo.open_repo(root)
+    shorts = {
+        sha: repo.git.rev_parse("--short", sha)
+        for r in results
+        for sha in r.applied_revisions | {r.desired_revision}
+    }
+    if output_format == "json":
+        emit_json({"environments": [_status_json(r, repo) for r in results]})
+        return
+    out = console()
+    for result in results:
+        applied = newest(repo, result.applied_revisions)
+        color = STATE_COLOR[result.state]
+        out.print(
+            f"[bold]{result.environment}[/bold]: [{color}]{result.state}[/{color}]  "
+            f"applied {shorts.get(applied, 'never') if applied else 'never'}, "
+            f"Git at {shorts[result.desired_revision]}",
+            markup=True,
+        )
+        for obj in result.objects:
+            where = f"{obj.site}/" if obj.site else ""
+            version = obj.observed_version or "-"
+            if obj.desired_version and obj.desired_version != obj.observed_version:
+                version += f" (Git: {obj.desired_version})"
+            rev = shorts.get(obj.revision or "", "-")
+            reason = f"  {obj.reason}" if obj.reason else ""
+            out.print(
+                f"  {where}{obj.name}: {version} at {rev}  {obj.state}{reason}",
+                markup=False,
+            )
+        for site in result.sites:
+            if not site.reachable:
+                out.print(
+                    f"  site {site.site or '(local)'}: unreachable {site.detail}",
+                    markup=False,
+                )
+
+
+def newest(repo: Any, revisions: set[str]) -> str | None:
+    best: str | None = None
+    for sha in revisions:
+        try:
+            if best is None or repo.is_ancestor(best, sha):
+                best = sha
+        except Exception:  # a revision this clone lacks cannot be ordered
+            continue
+    return best
+
+
+def _status_json(result: EnvironmentStatus, repo: Any) -> dict[str, Any]:
+    return {
+        "environment": result.environment,
+        "state": result.state,
+        "appliedRevision": newest(repo, result.applied_revisions),
+        "desiredRevision": result.desired_revision,
+        "objects": [
+            {
+                "site": o.site,
+                "name": o.name,
+                "model": o.model,
+                "desiredVersion": o.desired_version,
+                "observedVersion": o.observed_version,
+                "revision": o.revision,
+                "state": o.state,
+                "reason": o.reason,
+            }
+            for o in result.objects
+        ],
+        "sites": [
+            {
+                "site": s.site,
+                "reachable": s.reachable,
+                "lastReached": s.last_reached,
+                "detail": s.detail,
+            }
+            for s in result.sites
+        ],
+    }

@@ -1,0 +1,74 @@
+"""The state file beside a model repository: what was applied, at which revision.
+
+Written last, atomically (temp file, fsync, rename), so a crash before it leaves the
+previous record in place and the next apply converges.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gitops_ml.errors import TargetError
+
+STATE_VERSION = 1
+
+
+@dataclass
+class Record:
+    """One model as applied: its version folders and their files' digests."""
+
+    model: str
+    version: str
+    spec_hash: str
+    revision: str
+    applied_at: str
+    spec: dict[str, Any]
+
+
+@dataclass
+class State:
+    records: dict[str, Record] = field(default_factory=dict)
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stateVersion": STATE_VERSION,
+            "records": {name: asdict(r) for name, r in sorted(self.records.items())},
+            "failures": self.failures,
+        }
+
+
+def read_state(path: Path) -> State:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return State()
+    except (OSError, ValueError) as exc:
+        raise TargetError(
+            f"{path}: the state file cannot be read ({exc})",
+            hint="restore it from a backup or delete it to re-apply everything",
+        ) from None
+    records = {
+        name: Record(**value) for name, value in (raw.get("records") or {}).items()
+    }
+    return State(records, list(raw.get("failures") or []))
+
+
+def write_state(path: Path, state: State) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(state.to_json(), out, indent=2, sort_keys=True)
+            out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
