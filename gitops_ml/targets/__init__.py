@@ -11,6 +11,7 @@ from gitops_ml.targets.base import Target, TargetContext
 # spec.target.type -> "module:Class" implementing targets.base.Target
 TARGETS: dict[str, str] = {
     "filesystem": "gitops_ml.targets.filesystem:FilesystemTarget",
+    "azureml": "gitops_ml.targets.azureml:AzureMLTarget",
 }
 
 
