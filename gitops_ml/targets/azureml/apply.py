@@ -154,7 +154,7 @@ class Applier:
         deadline = RUNTIME.clock.now() + RUNTIME.endpoint_timeout
         while True:
             entity = call(f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name))
-            state = str(entity.provisioning_state or "").lower()
+            state = normalise.provisioning_state(entity)
             if state not in {"creating", "updating", "deleting"}:
                 return
             if RUNTIME.clock.now() >= deadline:
@@ -191,7 +191,7 @@ class Applier:
                 f"read deployment {name}",
                 lambda n=name: self.ml.online_deployments.get(n, spec.name),
             )
-            state = str(entity.provisioning_state or "").lower()
+            state = normalise.provisioning_state(entity)
             if state != "succeeded":
                 return (
                     f"{spec.name}/{name} is {state} after a canary step; traffic "
@@ -224,7 +224,7 @@ class Applier:
                 f"read deployment {action.name}",
                 lambda: self.ml.online_deployments.get(action.name, action.site),
             )
-            state = str(entity.provisioning_state or "").lower()
+            state = normalise.provisioning_state(entity)
             if state == "succeeded":
                 return StepResult(action, True, f"{action.site}/{action.name} ready")
             if state in {"failed", "canceled"}:

@@ -82,11 +82,13 @@ def observed_deployment(entity: Any) -> dict[str, Any]:
         "instance_type": entity.instance_type,
         "instance_count": entity.instance_count,
         "app_insights_enabled": bool(entity.app_insights_enabled),
-        "egress_public_network_access": str(
-            entity.egress_public_network_access or "enabled"
+        "egress_public_network_access": _text(
+            entity.egress_public_network_access, "enabled"
         ),
         "environment_variables": dict(entity.environment_variables or {}),
-        "scale_settings": {"type": str(getattr(entity.scale_settings, "type", "default"))},
+        "scale_settings": {
+            "type": _text(getattr(entity.scale_settings, "type", None), "default")
+        },
         "tags": dict(entity.tags or {}),
     }
     if entity.request_settings is not None:
@@ -119,9 +121,9 @@ def observed_endpoint(entity: Any) -> dict[str, Any]:
         for i in (getattr(identity, "user_assigned_identities", None) or [])
     ]
     settings: dict[str, Any] = {
-        "auth_mode": str(entity.auth_mode or "key"),
-        "public_network_access": str(entity.public_network_access or "enabled"),
-        "identity": {"type": str(getattr(identity, "type", "system_assigned"))},
+        "auth_mode": _text(entity.auth_mode, "key"),
+        "public_network_access": _text(entity.public_network_access, "enabled"),
+        "identity": {"type": _text(getattr(identity, "type", None), "system_assigned")},
         "tags": dict(entity.tags or {}),
     }
     if ids:
@@ -214,3 +216,14 @@ def _fold(settings: dict[str, Any]) -> dict[str, Any]:
         if isinstance(settings.get(key), str):
             settings[key] = settings[key].lower()
     return settings
+
+
+def provisioning_state(entity: Any) -> str:
+    """``Succeeded`` whether the SDK returns a str-enum or a plain string."""
+    value = getattr(entity, "provisioning_state", None)
+    return str(getattr(value, "value", value) or "").lower()
+
+
+def _text(value: Any, default: str) -> str:
+    """The plain text of a str-enum (``PublicNetworkAccessType.ENABLED``)."""
+    return str(getattr(value, "value", value) or default)

@@ -93,7 +93,7 @@ def _endpoint(entity: Any, spec: EndpointSpec) -> ObservedEndpoint:
     return ObservedEndpoint(
         name=entity.name.lower(),
         entity=entity,
-        state=str(entity.provisioning_state or "").lower(),
+        state=normalise.provisioning_state(entity),
         traffic=normalise.live_traffic(entity.traffic),
         mirror=normalise.live_traffic(entity.mirror_traffic),
         tags=dict(entity.tags or {}),
@@ -120,7 +120,7 @@ def _deployment(entity: Any, spec: EndpointSpec, desired: Desired) -> ObservedDe
     return ObservedDeployment(
         name=name,
         entity=entity,
-        state=str(entity.provisioning_state or "").lower(),
+        state=normalise.provisioning_state(entity),
         tags=dict(entity.tags or {}),
         spec=comparable,
     )
