@@ -79,8 +79,9 @@ def gitops(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str] | None 
 def run_json(repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
     capsys.readouterr()
     code = main([*args, "--format", "json", "--repo", str(repo.path)])
-    out = capsys.readouterr().out
-    return code, json.loads(out) if out.strip() else None
+    captured = capsys.readouterr()
+    assert captured.out.strip(), f"no JSON on stdout; stderr: {captured.err}"
+    return code, json.loads(captured.out)
 
 
 def promote(repo: GitRepo, old: str, new: str) -> str:

@@ -125,6 +125,7 @@ def connect(target: dict[str, Any]) -> Any:
     from azure.ai.ml.constants._common import LROConfigurations
 
     LROConfigurations.POLL_INTERVAL = int(RUNTIME.polling_interval)
+    _silence_progress_dots()
     logging.getLogger("azure").setLevel(logging.WARNING)
     credential = build_credential(str(target.get("credential", "default")))
     return MLClient(
@@ -136,6 +137,15 @@ def connect(target: dict[str, Any]) -> Any:
         polling_interval=RUNTIME.polling_interval,
         retry_total=0,
     )
+
+
+def _silence_progress_dots() -> None:
+    """The SDK's deployment poller prints a '.' per poll from its own thread, which
+    would corrupt ``--format json`` output; poll without printing."""
+    from azure.ai.ml._utils._azureml_polling import AzureMLPolling
+    from azure.mgmt.core.polling.arm_polling import ARMPolling
+
+    AzureMLPolling.update_status = ARMPolling.update_status  # type: ignore[method-assign]
 
 
 def call(what: str, func: Callable[[], T]) -> T:
@@ -228,15 +238,16 @@ def wait(what: str, poller: Any, timeout: float) -> Any:
 
     clock = RUNTIME.clock
     deadline = clock.now() + timeout
-    with quiet():
-        while not poller.done():
-            if clock.now() >= deadline:
-                raise InProgress(
-                    f"{what} is still running on Azure ML after {int(timeout)}s",
-                    hint="re-run apply to resume; it continues where the service is",
-                )
-            clock.wait(poller, RUNTIME.poll_slice)
-        try:
+    try:
+        with quiet():
+            while not poller.done():
+                if clock.now() >= deadline:
+                    raise InProgress(
+                        f"{what} is still running on Azure ML after {int(timeout)}s",
+                        hint="re-run apply to resume; it continues where the service "
+                        "is",
+                    )
+                clock.wait(poller, RUNTIME.poll_slice)
             return poller.result()
-        except HttpResponseError as exc:
-            raise service_error(what, exc) from None
+    except HttpResponseError as exc:
+        raise service_error(what, exc) from None
