@@ -96,17 +96,18 @@ def build_credential(name: str) -> Any:
     kwargs: dict[str, Any] = {}
     if name == "default":
         kwargs["exclude_interactive_browser_credential"] = True
-    credential = getattr(identity, class_name)(**kwargs)
-    check_credential(credential, name, how)
-    return credential
+    return check_credential(lambda: getattr(identity, class_name)(**kwargs), name, how)
 
 
-def check_credential(credential: Any, name: str, how: str) -> None:
+def check_credential(make: Callable[[], Any], name: str, how: str) -> Any:
+    """Build the credential and get one token, so a missing one fails at once."""
     from azure.core.exceptions import ClientAuthenticationError
 
     try:
+        credential = make()
         credential.get_token(SCOPE)
-    except ClientAuthenticationError as exc:
+        return credential
+    except (ClientAuthenticationError, ValueError) as exc:
         tried = _first_line(str(exc))
         raise TargetError(
             f"no Azure credential worked (credential: {name}; {tried})",
@@ -126,7 +127,8 @@ def connect(target: dict[str, Any]) -> Any:
 
     LROConfigurations.POLL_INTERVAL = int(RUNTIME.polling_interval)
     _silence_progress_dots()
-    logging.getLogger("azure").setLevel(logging.WARNING)
+    if not log.isEnabledFor(logging.DEBUG):
+        logging.getLogger("azure").setLevel(logging.ERROR)
     credential = build_credential(str(target.get("credential", "default")))
     return MLClient(
         credential,

@@ -108,7 +108,7 @@ def _deployment(entity: Any, spec: EndpointSpec, desired: Desired) -> ObservedDe
     settings = normalise.deployment_settings(
         normalise.observed_deployment(entity), autoscaled
     )
-    prefix = f"{spec.prefix}/deployments/{name}/settings"
+    prefix = f"/endpoints/{spec.name}/deployments/{name}/settings"
     if want is not None and want.autoscale is not None:
         low, high = want.autoscale
         settings["autoscale"] = low <= int(entity.instance_count or 0) <= high
