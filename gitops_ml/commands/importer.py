@@ -1,4 +1,4 @@
-"""gitops-ml import azureml FILE...: Azure ML CLI v2 files to an Environment document."""
+"""gitops-ml import azureml FILE...: Azure ML CLI v2 files to an Environment."""
 
 from __future__ import annotations
 

@@ -32,20 +32,28 @@ def network_guard() -> Iterator[responses.RequestsMock]:
     """Every HTTP request is answered by a test double or fails the test."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
-        strays = [c.request.url for c in mock.calls if "management.azure.com" not in c.request.url]
+        strays = [
+            c.request.url
+            for c in mock.calls
+            if "management.azure.com" not in c.request.url
+        ]
         assert not strays, f"requests outside the fake service: {strays}"
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake_clock = FakeClock()
-    monkeypatch.setattr(client, "RUNTIME", client.Runtime(
-        credential=lambda name: FakeCredential(),
-        clock=fake_clock,
-        polling_interval=0,
-        poll_slice=0.05,
-        backoff=0,
-    ))
+    monkeypatch.setattr(
+        client,
+        "RUNTIME",
+        client.Runtime(
+            credential=lambda name: FakeCredential(),
+            clock=fake_clock,
+            polling_interval=0,
+            poll_slice=0.05,
+            backoff=0,
+        ),
+    )
     _patch_runtime_users(monkeypatch)
     return fake_clock
 
@@ -57,7 +65,9 @@ def _patch_runtime_users(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fake(network_guard: responses.RequestsMock, clock: FakeClock) -> Iterator[FakeAzureML]:
+def fake(
+    network_guard: responses.RequestsMock, clock: FakeClock
+) -> Iterator[FakeAzureML]:
     service = FakeAzureML(resource_group="rg-ml-prod", workspace="mlw-prod")
     for version in ("8", "9", "10"):
         service.add_model("churn-model", version)
@@ -72,11 +82,15 @@ def fake(network_guard: responses.RequestsMock, clock: FakeClock) -> Iterator[Fa
     assert not service.unplanned, service.unplanned
 
 
-def gitops(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str] | None = None) -> int:
+def gitops(
+    repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str] | None = None
+) -> int:
     return main([*args, "--repo", str(repo.path)])
 
 
-def run_json(repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+def run_json(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, Any]:
     capsys.readouterr()
     code = main([*args, "--format", "json", "--repo", str(repo.path)])
     captured = capsys.readouterr()

@@ -11,7 +11,9 @@ from tests.azureml.fake.service import FakeAzureML
 from tests.conftest import GitRepo
 
 
-def deploy_initial(repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]) -> None:
+def deploy_initial(
+    repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _ = run_json(repo, capsys, "apply", "--env", "prod")
     assert code == 0
     fake.calls.clear()

@@ -27,7 +27,10 @@ def test_interrupted_rollout_resumes_at_the_next_step_without_repeating_one(
     code = main(["apply", "--env", "prod", "--repo", str(example_repo.path)])
 
     assert code == 130
-    assert fake.traffic("churn-prod") == {"churn-model-v1-9": 90, "churn-model-v1-10": 10}
+    assert fake.traffic("churn-prod") == {
+        "churn-model-v1-9": 90,
+        "churn-model-v1-10": 10,
+    }
     tags = fake.endpoints["churn-prod"]["tags"]
     assert json.loads(tags["gitops.rollout"])["target"] == "churn-model-v1-10"
 

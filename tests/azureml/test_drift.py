@@ -24,7 +24,7 @@ def test_portal_edit_of_instance_count_shows_as_drift_and_a_repair(
     deploy_initial(example_repo, fake, capsys)
     fake.edit_deployment("churn-prod", DEPLOYMENT, _scale_to_five)
 
-    code, drift = run_json(example_repo, capsys, "drift", "--env", "prod")
+    _, drift = run_json(example_repo, capsys, "drift", "--env", "prod")
     _, plan = run_json(example_repo, capsys, "plan", "--env", "prod")
 
     assert DEPLOYMENT in str(drift)

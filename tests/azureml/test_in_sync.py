@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.azureml.conftest import run_json
-from tests.azureml.helpers import deploy_initial
 from tests.azureml.fake.service import FakeAzureML
+from tests.azureml.helpers import deploy_initial
 from tests.conftest import GitRepo
 
 

@@ -35,7 +35,9 @@ def test_server_error_on_a_write_is_retried_and_the_apply_completes(
     code, _ = run_json(example_repo, capsys, "apply", "--env", "prod")
 
     assert code == 0
-    puts = [c.status for c in fake.calls if c.method == "PUT" and "deployments" in c.path]
+    puts = [
+        c.status for c in fake.calls if c.method == "PUT" and "deployments" in c.path
+    ]
     assert puts == [503, 201]
     assert fake.traffic("churn-prod") == {"churn-model-v1-9": 100}
 

@@ -51,7 +51,9 @@ def test_plan_lists_ordered_actions_and_apply_performs_exactly_them(
 
     code, applied = run_json(deployed, capsys, "apply", "--env", "prod")
 
-    assert code == 0, [(s["name"], s["message"]) for s in applied["applies"][0]["steps"]]
+    assert code == 0, [
+        (s["name"], s["message"]) for s in applied["applies"][0]["steps"]
+    ]
     steps = applied["applies"][0]["steps"]
     assert [(s["op"], s["name"]) for s in steps] == [
         (a["op"], a["name"]) for a in actions
@@ -63,7 +65,11 @@ def test_plan_lists_ordered_actions_and_apply_performs_exactly_them(
         "PUT onlineEndpoints/churn-prod",
         "DELETE onlineEndpoints/churn-prod/deployments/churn-model-v1-9",
     ]
-    sent = [c.body["properties"]["traffic"] for c in fake.calls if c.write and c.method == "PUT" and c.path == "onlineEndpoints/churn-prod"]
+    sent = [
+        c.body["properties"]["traffic"]
+        for c in fake.calls
+        if c.write and c.method == "PUT" and c.path == "onlineEndpoints/churn-prod"
+    ]
     assert sent == [
         {"churn-model-v1-9": 90, "churn-model-v1-10": 10},
         {"churn-model-v1-9": 50, "churn-model-v1-10": 50},
@@ -72,4 +78,6 @@ def test_plan_lists_ordered_actions_and_apply_performs_exactly_them(
     assert fake.deployment_names("churn-prod") == ["churn-model-v1-10"]
 
     _, after = run_json(deployed, capsys, "plan", "--env", "prod")
-    assert after["plans"][0]["actions"] == [], [(a["name"], a["changes"]) for a in after["plans"][0]["actions"]]
+    assert after["plans"][0]["actions"] == [], [
+        (a["name"], a["changes"]) for a in after["plans"][0]["actions"]
+    ]

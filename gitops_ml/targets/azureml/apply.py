@@ -94,11 +94,15 @@ class Applier:
         details = action.details
         traffic, mirror = details["traffic"], details["mirror"]
         last = details["step"] == details["steps"]
-        rollout = None if last else {
-            "target": details.get("target", ""),
-            "step": details["step"],
-            "steps": details["steps"],
-        }
+        rollout = (
+            None
+            if last
+            else {
+                "target": details.get("target", ""),
+                "step": details["step"],
+                "steps": details["steps"],
+            }
+        )
         before = self.observed[spec.name].traffic if spec.name in self.observed else {}
         if details.get("pause_before"):
             RUNTIME.clock.sleep(float(details["pause_before"]))
@@ -153,7 +157,9 @@ class Applier:
             return
         deadline = RUNTIME.clock.now() + RUNTIME.endpoint_timeout
         while True:
-            entity = call(f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name))
+            entity = call(
+                f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name)
+            )
             state = normalise.provisioning_state(entity)
             if state not in {"creating", "updating", "deleting"}:
                 return
@@ -164,12 +170,16 @@ class Applier:
                 )
             RUNTIME.clock.sleep(SETTLE_STEP)
 
-    def _settle(self, name: str, traffic: dict[str, int], mirror: dict[str, int]) -> None:
+    def _settle(
+        self, name: str, traffic: dict[str, int], mirror: dict[str, int]
+    ) -> None:
         """Read back until the service reports what we wrote (reads can be stale)."""
         deadline = RUNTIME.clock.now() + RUNTIME.settle_timeout
         want = (normalise.live_traffic(traffic), normalise.live_traffic(mirror))
         while True:
-            entity = call(f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name))
+            entity = call(
+                f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name)
+            )
             seen = (
                 normalise.live_traffic(entity.traffic),
                 normalise.live_traffic(entity.mirror_traffic),
@@ -187,10 +197,7 @@ class Applier:
     def _check(self, spec: EndpointSpec, traffic: dict[str, int]) -> str:
         """The check between canary steps: every deployment with traffic is healthy."""
         for name in traffic:
-            entity = call(
-                f"read deployment {name}",
-                lambda n=name: self.ml.online_deployments.get(n, spec.name),
-            )
+            entity = self._read_deployment(spec.name, name)
             state = normalise.provisioning_state(entity)
             if state != "succeeded":
                 return (
@@ -201,6 +208,12 @@ class Applier:
 
     # -- deployments -------------------------------------------------------------
 
+    def _read_deployment(self, endpoint: str, name: str) -> Any:
+        def read() -> Any:
+            return self.ml.online_deployments.get(name, endpoint)
+
+        return call(f"read deployment {endpoint}/{name}", read)
+
     def _deploy(
         self, action: Action, spec: EndpointSpec, want: DeploymentSpec
     ) -> StepResult:
@@ -210,7 +223,11 @@ class Applier:
             lambda: self.ml.online_deployments.begin_create_or_update(entity),
         )
         try:
-            wait(f"deployment {spec.name}/{want.name}", poller, RUNTIME.deployment_timeout)
+            wait(
+                f"deployment {spec.name}/{want.name}",
+                poller,
+                RUNTIME.deployment_timeout,
+            )
         except InProgress:
             raise
         except TargetError as exc:
@@ -279,7 +296,9 @@ class Applier:
                 hint="fix the settings in the environment file",
             ) from None
 
-    def _keep_owned(self, spec: EndpointSpec, want: DeploymentSpec, data: dict[str, Any]) -> None:
+    def _keep_owned(
+        self, spec: EndpointSpec, want: DeploymentSpec, data: dict[str, Any]
+    ) -> None:
         """Fields another system owns keep the value they have on the service."""
         have = self.observed.get(spec.name)
         current = have.deployments.get(want.name) if have else None
@@ -303,7 +322,9 @@ class Applier:
             f"delete {action.site}/{action.name}",
             lambda: self.ml.online_deployments.begin_delete(action.name, action.site),
         )
-        wait(f"delete of {action.site}/{action.name}", poller, RUNTIME.deployment_timeout)
+        wait(
+            f"delete of {action.site}/{action.name}", poller, RUNTIME.deployment_timeout
+        )
         return StepResult(action, True, f"{action.site}/{action.name} deleted")
 
 

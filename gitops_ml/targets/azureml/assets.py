@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SHORT = re.compile(r"^azureml:(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<version>[^:@/]+)$")
+_SHORT = re.compile(
+    r"^azureml:(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<version>[^:@/]+)$"
+)
 _LABEL = re.compile(r"^azureml:(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)@(?P<label>.+)$")
 _REGISTRY = re.compile(
     r"^azureml://registries/(?P<registry>[^/]+)/(?P<kind>models|environments)/"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from gitops_ml.errors import InProgress, TargetError, TransientError
+from gitops_ml.errors import GitopsError, InProgress, TargetError, TransientError
 
 log = logging.getLogger("gitops_ml")
 T = TypeVar("T")
@@ -200,7 +200,7 @@ class NotFound(TargetError):
     """The service answered 404."""
 
 
-def service_error(what: str, exc: Any) -> TargetError:
+def service_error(what: str, exc: Any) -> GitopsError:
     status = getattr(exc, "status_code", None) or 0
     message = _service_message(exc)
     if status == 404:

@@ -148,7 +148,8 @@ def _deployment(
 def _autoscale(value: Any) -> tuple[int, int] | None:
     if not isinstance(value, dict):
         return None
-    return int(value.get("min", 1)), int(value.get("max", value.get("min", 1)))
+    low = int(value.get("min", 1))
+    return low, int(value.get("max", low))
 
 
 def seconds(text: str) -> float:

@@ -116,8 +116,8 @@ def import_files(
             if result.verdict == "imported" and need not in models:
                 models.append(need)
     notes: list[str] = []
-    document = _build(environment, workspace, endpoints, deployments, notes)
-    return ImportResult(results, document, models, notes)
+    built = _build(environment, workspace, endpoints, deployments, notes)
+    return ImportResult(results, built, models, notes)
 
 
 def _parse(path: str, raw: bytes, result: FileResult) -> Document | None:
@@ -242,9 +242,7 @@ def _deployment(
     return deployment, need
 
 
-def _name(
-    document: Document, key: str, what: str, result: FileResult
-) -> str | None:
+def _name(document: Document, key: str, what: str, result: FileResult) -> str | None:
     value = document.data.get(key)
     where = document.location((key,))
     if value is None:

@@ -21,7 +21,10 @@ PROBE_DEFAULTS = {
     "success_threshold": 1,
     "failure_threshold": 30,
 }
-REQUEST_DEFAULTS = {"request_timeout_ms": 5000, "max_concurrent_requests_per_instance": 1}
+REQUEST_DEFAULTS = {
+    "request_timeout_ms": 5000,
+    "max_concurrent_requests_per_instance": 1,
+}
 DEPLOYMENT_DEFAULTS: dict[str, Any] = {
     "instance_count": 1,
     "app_insights_enabled": False,
@@ -159,7 +162,9 @@ def drop_ignored(
     return result
 
 
-def ignored_value(value: dict[str, Any], prefix: str, pointer: str) -> tuple[list[str], Any]:
+def ignored_value(
+    value: dict[str, Any], prefix: str, pointer: str
+) -> tuple[list[str], Any]:
     """The path under ``prefix`` a pointer names, and its value in ``value``."""
     parts, head = _split(pointer), _split(prefix)
     rest = parts[len(head) :]

@@ -78,14 +78,18 @@ def read_workspace(ml: Any, desired: Desired) -> dict[str, ObservedEndpoint]:
         if spec is None:
             continue
         endpoint = _endpoint(entity, spec)
-        for item in call(
-            f"list deployments of {entity.name}",
-            lambda name=entity.name: list(ml.online_deployments.list(name)),
-        ):
+        for item in _list_deployments(ml, entity.name):
             deployment = _deployment(item, spec, desired)
             endpoint.deployments[deployment.name] = deployment
         result[endpoint.name] = endpoint
     return result
+
+
+def _list_deployments(ml: Any, endpoint: str) -> list[Any]:
+    def read() -> list[Any]:
+        return list(ml.online_deployments.list(endpoint))
+
+    return call(f"list deployments of {endpoint}", read)
 
 
 def _endpoint(entity: Any, spec: EndpointSpec) -> ObservedEndpoint:
@@ -101,7 +105,9 @@ def _endpoint(entity: Any, spec: EndpointSpec) -> ObservedEndpoint:
     )
 
 
-def _deployment(entity: Any, spec: EndpointSpec, desired: Desired) -> ObservedDeployment:
+def _deployment(
+    entity: Any, spec: EndpointSpec, desired: Desired
+) -> ObservedDeployment:
     name = entity.name.lower()
     want = spec.deployment(name)
     autoscaled = want.autoscale is not None if want else False

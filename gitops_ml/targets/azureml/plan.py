@@ -55,7 +55,9 @@ class _EndpointPlan:
         self.blocked = False
         self.resume_pause = 0.0
 
-    def plan(self, keep_previous: bool, prune: bool, retry_failed: bool) -> list[Action]:
+    def plan(
+        self, keep_previous: bool, prune: bool, retry_failed: bool
+    ) -> list[Action]:
         actions: list[Action] = []
         if self.have is None:
             actions.append(self._endpoint_action("create", "not in the workspace"))
@@ -244,7 +246,7 @@ def _desired_object(endpoint: EndpointSpec, want: DeploymentSpec) -> DesiredObje
 
 
 def _split(old: dict[str, int], target: str, share: int) -> dict[str, int]:
-    """Give ``target`` ``share``; the rest keep their proportions (largest remainder)."""
+    """Give ``target`` ``share``; the rest keep their proportions."""
     rest = 100 - share
     total = sum(old.values()) or 1
     exact = {n: s * rest / total for n, s in old.items()}

@@ -1,4 +1,4 @@
-"""A stateful fake of the Azure ML online-endpoint service, served through ``responses``.
+"""A stateful fake of the Azure ML online-endpoint service, served by ``responses``.
 
 It keeps endpoints, deployments and operations in memory and answers the ARM REST
 calls azure-ai-ml makes (paths and bodies as observed with the released SDK), with the
@@ -204,7 +204,9 @@ class FakeAzureML:
         """A change made outside gitops-ml (the portal, the CLI)."""
         change(self.deployments[endpoint.lower()][name.lower()])
 
-    def edit_endpoint(self, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    def edit_endpoint(
+        self, name: str, change: Callable[[dict[str, Any]], None]
+    ) -> None:
         change(self.endpoints[name.lower()])
 
     # ----- what tests read -------------------------------------------------------
@@ -323,12 +325,17 @@ class FakeAzureML:
 
     def _get_model(self, _body: Any, name: str, version: str) -> Reply:
         if (name.lower(), version) not in self.models:
-            return _error(404, "UserError", f"Model container {name}:{version} not found")
+            return _error(
+                404, "UserError", f"Model container {name}:{version} not found"
+            )
         return _ok(
             {
                 "id": f"{self.ws_path}/models/{name}/versions/{version}",
                 "name": version,
-                "properties": {"flavors": {}, "modelUri": f"azureml://{name}/{version}"},
+                "properties": {
+                    "flavors": {},
+                    "modelUri": f"azureml://{name}/{version}",
+                },
             }
         )
 
@@ -353,11 +360,15 @@ class FakeAzureML:
         lower = name.lower()
         props["authMode"] = _auth_mode(props.get("authMode", "Key"))
         props.setdefault("publicNetworkAccess", "Enabled")
-        props["traffic"] = {k.lower(): v for k, v in (props.get("traffic") or {}).items()}
+        props["traffic"] = {
+            k.lower(): v for k, v in (props.get("traffic") or {}).items()
+        }
         props["mirrorTraffic"] = {
             k.lower(): v for k, v in (props.get("mirrorTraffic") or {}).items()
         }
-        props["scoringUri"] = f"https://{lower}.{self.location}.inference.ml.azure.com/score"
+        props["scoringUri"] = (
+            f"https://{lower}.{self.location}.inference.ml.azure.com/score"
+        )
         props["swaggerUri"] = props["scoringUri"].replace("/score", "/swagger.json")
         props["properties"] = {
             **(props.get("properties") or {}),
@@ -417,14 +428,18 @@ class FakeAzureML:
         self.deployments.setdefault(name, {})
         final = copy.deepcopy(new)
         final["properties"]["provisioningState"] = "Succeeded"
-        new["properties"]["provisioningState"] = "Creating" if old is None else "Updating"
+        new["properties"]["provisioningState"] = (
+            "Creating" if old is None else "Updating"
+        )
         self.endpoints[name] = new
 
         def finish() -> dict[str, Any]:
             self.endpoints[name] = final
             return final
 
-        return self._start("put", "oeidp", new, finish, status=201 if old is None else 200)
+        return self._start(
+            "put", "oeidp", new, finish, status=201 if old is None else 200
+        )
 
     def _patch_endpoint(self, body: Any, ep: str) -> Reply:
         name = ep.lower()
@@ -472,7 +487,9 @@ class FakeAzureML:
         for key in [*live, *mirror]:
             if key not in known:
                 return f"Traffic rule names deployment {key}, which does not exist"
-        if any(not isinstance(v, int) or v < 0 for v in [*live.values(), *mirror.values()]):
+        if any(
+            not isinstance(v, int) or v < 0 for v in [*live.values(), *mirror.values()]
+        ):
             return "Traffic values must be non-negative integers"
         total = sum(live.values())
         if total not in (0, 100):
@@ -541,7 +558,9 @@ class FakeAzureML:
         final = copy.deepcopy(new)
         error = self._provisioning_error(name, new["properties"])
         final["properties"]["provisioningState"] = "Failed" if error else "Succeeded"
-        new["properties"]["provisioningState"] = "Creating" if old is None else "Updating"
+        new["properties"]["provisioningState"] = (
+            "Creating" if old is None else "Updating"
+        )
         self.deployments[endpoint][name] = new
 
         def finish() -> dict[str, Any]:
@@ -550,12 +569,16 @@ class FakeAzureML:
                 return {"status": "Failed", "error": error}
             return final
 
-        operation = self._start("put", "odidp", new, finish, status=201 if old is None else 200)
+        operation = self._start(
+            "put", "odidp", new, finish, status=201 if old is None else 200
+        )
         if name in self.stalling:
             self.operations[self._last_op].stalled = True
         return operation
 
-    def _provisioning_error(self, name: str, props: dict[str, Any]) -> dict[str, Any] | None:
+    def _provisioning_error(
+        self, name: str, props: dict[str, Any]
+    ) -> dict[str, Any] | None:
         if name in self.failing:
             code, message, _logs = self.failing[name]
             return {"code": code, "message": message}
@@ -608,9 +631,13 @@ class FakeAzureML:
             f"{self.location}"
         )
         if kind == "delete":
-            location = f"{base}/mfeOperationsResults/{op_id}?api-version=2023-04-01-preview"
+            location = (
+                f"{base}/mfeOperationsResults/{op_id}?api-version=2023-04-01-preview"
+            )
             return 202, {"Location": location}, ""
-        status_url = f"{base}/mfeOperationsStatus/{op_id}?api-version=2023-04-01-preview"
+        status_url = (
+            f"{base}/mfeOperationsStatus/{op_id}?api-version=2023-04-01-preview"
+        )
         assert body is not None
         body["properties"]["properties"]["AzureAsyncOperationUri"] = status_url
         headers = {
