@@ -92,6 +92,8 @@ def build_credential(name: str) -> Any:
         return RUNTIME.credential(name)
     import azure.identity as identity
 
+    _quiet_sdk_loggers()
+
     class_name, how = CREDENTIALS[name]
     kwargs: dict[str, Any] = {}
     if name == "default":
@@ -127,10 +129,8 @@ def connect(target: dict[str, Any]) -> Any:
 
     LROConfigurations.POLL_INTERVAL = int(RUNTIME.polling_interval)
     _silence_progress_dots()
-    if not log.isEnabledFor(logging.DEBUG):
-        logging.getLogger("azure").setLevel(logging.ERROR)
     credential = build_credential(str(target.get("credential", "default")))
-    return MLClient(
+    ml = MLClient(
         credential,
         target["subscriptionId"],
         target["resourceGroup"],
@@ -139,6 +139,17 @@ def connect(target: dict[str, Any]) -> Any:
         polling_interval=RUNTIME.polling_interval,
         retry_total=0,
     )
+    _quiet_sdk_loggers()
+    return ml
+
+
+def _quiet_sdk_loggers() -> None:
+    """The SDK gives some of its loggers their own INFO handler on stderr."""
+    if log.isEnabledFor(logging.DEBUG):
+        return
+    for name in list(logging.root.manager.loggerDict):
+        if name == "azure" or name.startswith("azure."):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _silence_progress_dots() -> None:
