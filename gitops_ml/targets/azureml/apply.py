@@ -50,6 +50,7 @@ class Applier:
         self.revision = revision
         self.root = root
         self.failed_sites: set[str] = set()
+        self.idle: set[str] = set()
 
     def run(self, actions: list[Action]) -> list[StepResult]:
         results: list[StepResult] = []
@@ -58,6 +59,8 @@ class Applier:
             if endpoint in self.failed_sites:
                 continue
             log.info("azureml %s %s/%s", action.op, action.site, action.name)
+            if action.op != "wait":
+                self._wait_idle(endpoint)
             result = self._step(action)
             results.append(result)
             if not result.ok:
@@ -125,7 +128,6 @@ class Applier:
     ) -> None:
         from azure.ai.ml.entities import ManagedOnlineEndpoint
 
-        self._wait_idle(spec.name)
         settings = dict(spec.settings)
         recorded = spec_hash(spec.spec(traffic, mirror))
         tags = {
@@ -152,9 +154,10 @@ class Applier:
         wait(f"endpoint {spec.name}", poller, RUNTIME.endpoint_timeout)
 
     def _wait_idle(self, name: str) -> None:
-        """Another client may be updating the endpoint: wait, boundedly."""
-        if name not in self.observed:
+        """Another client may be updating the endpoint: wait, boundedly, once."""
+        if name not in self.observed or name in self.idle:
             return
+        self.idle.add(name)
         deadline = RUNTIME.clock.now() + RUNTIME.endpoint_timeout
         while True:
             entity = call(
