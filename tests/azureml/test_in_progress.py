@@ -36,6 +36,8 @@ def test_timeout_exits_75_and_rerun_resumes_without_recreating(
 
     _, plan = run_json(example_repo, capsys, "plan", "--env", "prod")
     assert actions(plan)[0] == ("wait", "churn-prod", "churn-model-v1-10")
+    assert main(["plan", "--env", "prod", "--repo", str(example_repo.path)]) == 0
+    assert "wait churn-prod/churn-model-v1-10" in capsys.readouterr().out
 
     _finish_in_service(fake)
     fake.calls.clear()

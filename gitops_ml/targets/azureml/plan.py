@@ -85,12 +85,12 @@ class _EndpointPlan:
                 want.name,
                 "new deployment, created at 0% traffic",
                 desired=desired_obj,
-                changes=_changes(None, want.spec),
+                changes=_changes(None, _as_written(want)),
             )
         if have.busy:
             self.blocked = True
             return Action(
-                "wait",  # type: ignore[arg-type]
+                "wait",
                 self.endpoint.name,
                 want.name,
                 f"the service is still working on it ({have.state}); wait, then go on",
@@ -243,6 +243,13 @@ class _EndpointPlan:
 
 def _desired_object(endpoint: EndpointSpec, want: DeploymentSpec) -> DesiredObject:
     return DesiredObject(endpoint.name, want.name, want.model, want.version, want.spec)
+
+
+def _as_written(want: DeploymentSpec) -> dict[str, Any]:
+    """A new deployment as the user wrote it (the defaults stay out of the plan)."""
+    settings = {k: v for k, v in want.settings.items() if k != "environment"}
+    written = {"model": want.model_asset, "environment": want.environment_asset}
+    return {**written, "settings": settings}
 
 
 def _split(old: dict[str, int], target: str, share: int) -> dict[str, int]:
