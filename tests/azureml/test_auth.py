@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
+import responses
 
 from gitops_ml.cli import main
 from gitops_ml.targets.azureml import client
@@ -63,3 +68,33 @@ def test_service_refusing_the_identity_is_one_line_naming_the_fix(
     assert code == 1
     assert f"Azure denied access ({status}" in err
     assert "role on the workspace" in err
+
+
+def test_default_credential_with_nothing_available_fails_fast_without_imds(
+    example_repo: GitRepo,
+    fake: FakeAzureML,
+    network_guard: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    for name in AZURE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    only_git = tmp_path / "bin"
+    only_git.mkdir()
+    (only_git / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    monkeypatch.setenv("PATH", str(only_git))  # no az, azd or pwsh to ask
+    monkeypatch.setattr(client.RUNTIME, "credential", None)
+    imds = re.compile(r"http://169\.254\.169\.254/.*")
+    network_guard.add(responses.GET, imds, body=ConnectionError("no metadata service"))
+    example_repo.replace(
+        "environments/prod.yaml", "credential: workload-identity", "credential: default"
+    )
+    example_repo.commit("default credential")
+
+    code = main(["plan", "--env", "prod", "--repo", str(example_repo.path)])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: no Azure credential worked (credential: default")
+    assert fake.calls == []

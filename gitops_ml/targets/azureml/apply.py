@@ -160,9 +160,7 @@ class Applier:
         self.idle.add(name)
         deadline = RUNTIME.clock.now() + RUNTIME.endpoint_timeout
         while True:
-            entity = call(
-                f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name)
-            )
+            entity = self._read_endpoint(name)
             state = normalise.provisioning_state(entity)
             if state not in {"creating", "updating", "deleting"}:
                 return
@@ -180,9 +178,7 @@ class Applier:
         deadline = RUNTIME.clock.now() + RUNTIME.settle_timeout
         want = (normalise.live_traffic(traffic), normalise.live_traffic(mirror))
         while True:
-            entity = call(
-                f"read endpoint {name}", lambda: self.ml.online_endpoints.get(name)
-            )
+            entity = self._read_endpoint(name)
             seen = (
                 normalise.live_traffic(entity.traffic),
                 normalise.live_traffic(entity.mirror_traffic),
@@ -196,6 +192,17 @@ class Applier:
                     hint="re-run apply; it checks again before writing anything",
                 )
             RUNTIME.clock.sleep(SETTLE_STEP)
+
+    def _read_endpoint(self, name: str) -> Any:
+        """One request: ``online_endpoints.get`` would also list the deployments."""
+
+        def read() -> Any:
+            for entity in self.ml.online_endpoints.list():
+                if entity.name.lower() == name:
+                    return entity
+            raise TargetError(f"endpoint {name} is gone", hint="re-run plan")
+
+        return call(f"read endpoint {name}", read)
 
     def _check(self, spec: EndpointSpec, traffic: dict[str, int]) -> str:
         """The check between canary steps: every deployment with traffic is healthy."""

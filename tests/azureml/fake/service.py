@@ -390,6 +390,11 @@ class FakeAzureML:
         return _ok({"value": values})
 
     def _read_endpoint(self, name: str) -> dict[str, Any]:
+        if self.busy_reads.get(name):
+            self.busy_reads[name] -= 1
+            body = copy.deepcopy(self.endpoints[name])
+            body["properties"]["provisioningState"] = "Updating"
+            return body
         stale = self._stale.get(name)
         if stale is not None and stale["reads"] > 0:
             stale["reads"] -= 1
@@ -402,11 +407,7 @@ class FakeAzureML:
     def _get_endpoint(self, _body: Any, ep: str) -> Reply:
         if ep.lower() not in self.endpoints:
             return _not_found("online endpoint", ep)
-        body = self._read_endpoint(ep.lower())
-        if self.busy_reads.get(ep.lower()):
-            self.busy_reads[ep.lower()] -= 1
-            body["properties"]["provisioningState"] = "Updating"
-        return _ok(body)
+        return _ok(self._read_endpoint(ep.lower()))
 
     def _put_endpoint(self, body: Any, ep: str) -> Reply:
         name = ep.lower()
