@@ -67,3 +67,26 @@ def test_ignored_field_owned_by_autoscale_is_not_drift(
     _, plan = run_json(example_repo, capsys, "plan", "--env", "prod")
 
     assert actions(plan) == []
+
+
+def test_user_assigned_identity_is_applied_and_then_in_sync(
+    example_repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]
+) -> None:
+    identity = (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml-prod"
+        "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/churn-id"
+    )
+    example_repo.replace(
+        "environments/prod.yaml",
+        "        auth_mode: key\n",
+        "        auth_mode: key\n        identity:\n          type: user_assigned\n"
+        f"          user_assigned_identities:\n            - resource_id: {identity}\n",
+    )
+    example_repo.commit("Endpoint identity")
+    example_repo.git("push", "-q", "origin", "main")
+    deploy_initial(example_repo, fake, capsys)
+
+    _, plan = run_json(example_repo, capsys, "plan", "--env", "prod")
+
+    assert fake.endpoints["churn-prod"]["identity"]["type"].lower() == "userassigned"
+    assert actions(plan) == []

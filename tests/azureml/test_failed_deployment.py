@@ -47,3 +47,17 @@ def test_failed_version_is_not_retried_until_git_changes(
 
     assert actions(plan) == []
     assert any("failed to provision" in n for n in plan["plans"][0]["notes"])
+
+
+def test_status_reports_the_failed_version(
+    example_repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_initial(example_repo, fake, capsys)
+    promote(example_repo, "1.9", "1.10")
+    fake.fail_deployment("churn-model-v1-10", "OutOfQuota", "not enough quota", "")
+    main(["apply", "--env", "prod", "--repo", str(example_repo.path)])
+
+    _, status = run_json(example_repo, capsys, "status", "--env", "prod")
+
+    states = {o["name"]: o["state"] for o in status["environments"][0]["objects"]}
+    assert states["churn-model-v1-10"] == "failed"

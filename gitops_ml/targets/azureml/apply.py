@@ -143,6 +143,7 @@ class Applier:
             auth_mode=settings.get("auth_mode", "key"),
             description=settings.get("description"),
             public_network_access=settings.get("public_network_access"),
+            identity=_identity(settings.get("identity")),
             tags=tags,
             traffic=dict(traffic),
             mirror_traffic=dict(mirror),
@@ -336,6 +337,20 @@ class Applier:
             f"delete of {action.site}/{action.name}", poller, RUNTIME.deployment_timeout
         )
         return StepResult(action, True, f"{action.site}/{action.name} deleted")
+
+
+def _identity(value: dict[str, Any] | None) -> Any:
+    from azure.ai.ml.entities import IdentityConfiguration, ManagedIdentityConfiguration
+
+    if not value:
+        return None
+    ids = [
+        ManagedIdentityConfiguration(resource_id=item["resource_id"])
+        for item in value.get("user_assigned_identities") or []
+    ]
+    return IdentityConfiguration(
+        type=value["type"], user_assigned_identities=ids or None
+    )
 
 
 def _set(data: dict[str, Any], path: list[str], value: Any) -> None:

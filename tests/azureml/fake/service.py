@@ -381,7 +381,8 @@ class FakeAzureML:
             "location": self.location,
             "kind": "Managed",
             "tags": dict(request.get("tags") or {}),
-            "identity": {"type": "SystemAssigned", "principalId": str(uuid.uuid4())},
+            "identity": request.get("identity")
+            or {"type": "SystemAssigned", "principalId": str(uuid.uuid4())},
             "properties": props,
         }
 
@@ -425,7 +426,7 @@ class FakeAzureML:
                 "traffic": old["properties"]["traffic"],
                 "mirror": old["properties"]["mirrorTraffic"],
             }
-            new["identity"] = old["identity"]
+            new["identity"] = body.get("identity") or old["identity"]
         self.deployments.setdefault(name, {})
         final = copy.deepcopy(new)
         final["properties"]["provisioningState"] = "Succeeded"
