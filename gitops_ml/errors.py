@@ -49,6 +49,11 @@ class TargetError(GitopsError):
     """A target refused or failed an operation (terminal: retrying will not help)."""
 
 
+class VersionRejected(TargetError):
+    """The version itself is at fault (wrong digest, failed its health check): the
+    reconciler records it as failed and does not retry it until Git changes."""
+
+
 class TransientError(GitopsError):
     """A target could not be reached or answered 5xx/429 after bounded retries."""
 

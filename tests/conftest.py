@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from gitops_ml.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_PARTS = ("models", "environments", "artifacts")
@@ -45,6 +49,91 @@ class GitRepo:
     @property
     def head(self) -> str:
         return self.git("rev-parse", "HEAD")
+
+    def add_version(
+        self,
+        version: str,
+        folder: int,
+        files: list[dict[str, str]],
+        model: str = "churn-model",
+    ) -> None:
+        """Append a version of ``model`` whose files are ``files`` (path or url,
+        sha256, dest)."""
+        lines = [
+            f'    - version: "{version}"',
+            "      created: 2026-12-01T00:00:00Z",
+            f"      servingVersion: {folder}",
+            "      artifacts:",
+            "        files:",
+        ]
+        for item in files:
+            first = True
+            for key, value in item.items():
+                lines.append(f"          {'- ' if first else '  '}{key}: '{value}'")
+                first = False
+        document = self.path / "models" / f"{model}.yaml"
+        document.write_text(document.read_text() + "\n".join(lines) + "\n")
+
+    def pin_local(
+        self,
+        *versions: str,
+        target: str = "",
+        prune: bool = True,
+        root: str = "serving/model-repository",
+    ) -> None:
+        """Rewrite environments/local.yaml to serve ``versions`` of churn-model."""
+        lines = [
+            "apiVersion: gitops-ml/v1",
+            "kind: Environment",
+            "metadata:",
+            "  name: local",
+            "spec:",
+            "  target:",
+            "    type: filesystem",
+            f"    root: {root}",
+            "    keepPrevious: 2",
+            *(f"    {line}" for line in target.splitlines() if line),
+            f"  prune: {'true' if prune else 'false'}",
+            "  deployments:" + ("" if versions else " []"),
+        ]
+        for version in versions:
+            lines += ["    - model: churn-model", f'      version: "{version}"']
+        self.write("environments/local.yaml", "\n".join(lines) + "\n")
+
+    @property
+    def served(self) -> Path:
+        return self.path / "serving" / "model-repository"
+
+    @property
+    def state_file(self) -> Path:
+        return self.path / "serving" / ".model-repository.gitops-ml" / "state.json"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., Outcome]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run gitops-ml in this process; returns the exit code and what it printed."""
+
+    def run(*args: str) -> Outcome:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Outcome(code, captured.out, captured.err)
+
+    return run
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,10 @@
-"""Which environments a commit range touches, read from Git alone."""
+"""Which environments a commit range touches, read from Git alone.
+
+An environment is touched when its own document changes, when the config changes, or
+when the entry of a model version it pins changes, or one of that version's artifact
+files does (an unchanged environment document pins the same versions at both ends).
+Adding a version nobody pins touches nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from pathlib import Path
 
 from gitops_ml import gitrepo
 from gitops_ml.errors import InputError
+from gitops_ml.reconcile.hashing import canonical
+from gitops_ml.spec.documents import Environment
 from gitops_ml.spec.repo import CONFIG_FILE, RepoSpec, load_repo
 from gitops_ml.spec.source import GitSource
 
@@ -20,34 +28,36 @@ def affected_environments(root: Path, commit_range: str) -> list[str]:
     repo = gitrepo.open_repo(root)
     base_sha = gitrepo.resolve(repo, base or "HEAD").hexsha
     head_sha = gitrepo.resolve(repo, head or "HEAD").hexsha
-    changed = repo.git.diff("--name-only", base_sha, head_sha).splitlines()
-    specs = [load_repo(GitSource(root, base_sha)), load_repo(GitSource(root, head_sha))]
-    names: set[str] = set()
-    for path in changed:
-        names |= _touched_by(path, specs)
-    return sorted(n for n in names if n in specs[1].environments)
+    changed = set(repo.git.diff("--name-only", base_sha, head_sha).splitlines())
+    before = load_repo(GitSource(root, base_sha))
+    after = load_repo(GitSource(root, head_sha))
+    if CONFIG_FILE in changed:
+        return sorted(after.environments)
+    return sorted(
+        name
+        for name, env in after.environments.items()
+        if env.document.path in changed or _pins_changed(env, before, after, changed)
+    )
 
 
-def _touched_by(path: str, specs: list[RepoSpec]) -> set[str]:
-    names: set[str] = set()
-    for spec in specs:
-        if path == CONFIG_FILE:
-            names |= set(spec.environments)
-        for env in spec.environments.values():
-            if env.document.path == path:
-                names.add(env.name)
-            for model_name, version, _ in env.pins():
-                if _model_uses(spec, model_name, version, path):
-                    names.add(env.name)
-    return names
+def _pins_changed(
+    env: Environment, before: RepoSpec, after: RepoSpec, changed: set[str]
+) -> bool:
+    return any(
+        _entry(before, model, version) != _entry(after, model, version)
+        or bool(_artifact_paths(after, model, version) & changed)
+        for model, version, _ in env.pins()
+    )
 
 
-def _model_uses(spec: RepoSpec, model_name: str, version: str, path: str) -> bool:
+def _entry(spec: RepoSpec, model_name: str, version: str) -> str | None:
     model = spec.models.get(model_name)
-    if model is None:
-        return False
-    if model.document.path == path:
-        return True
-    entry = model.versions.get(version)
+    entry = model.versions.get(version) if model else None
+    return canonical(entry.raw) if entry else None
+
+
+def _artifact_paths(spec: RepoSpec, model_name: str, version: str) -> set[str]:
+    model = spec.models.get(model_name)
+    entry = model.versions.get(version) if model else None
     files = (entry.artifacts.get("files") or []) if entry else []
-    return any(item.get("path") == path for item in files)
+    return {item["path"] for item in files if "path" in item}

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from gitops_ml import gitrepo
 from gitops_ml.reconcile.engine import DriftReport
 from gitops_ml.reconcile.hashing import REDACTED
-from gitops_ml.reconcile.objects import Action, ApplyResult, Plan
+from gitops_ml.reconcile.objects import Action, ApplyResult, Change, Plan
 from gitops_ml.reconcile.status import EnvironmentStatus
 from gitops_ml.report import github
 from gitops_ml.report.console import console
 from gitops_ml.report.render import emit_json
 
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 SYMBOL = {
     "create": "+",
     "update": "~",
@@ -126,14 +128,21 @@ def _action_text(out: Any, action: Action) -> None:
     )
     out.print(action.reason, markup=False)
     for change in action.changes:
-        out.print(
-            f"      {change.field}: {_short(change.before)} -> {_short(change.after)}",
-            markup=False,
-        )
+        out.print(f"      {_change_text(change)}", markup=False)
+
+
+def _change_text(change: Change) -> str:
+    """``+ field: new``, ``- field: old`` or ``~ field: old -> new``, as terraform."""
+    if change.before is None:
+        return f"+ {change.field}: {_short(change.after)}"
+    if change.after is None:
+        return f"- {change.field}: {_short(change.before)}"
+    return f"~ {change.field}: {_short(change.before)} -> {_short(change.after)}"
 
 
 def _short(value: Any) -> str:
     text = str(_safe(value)) if value is not None else "(none)"
+    text = DIGEST.sub(lambda m: m.group(0)[:19], text)  # sha256: and 12 hex digits
     return text if len(text) <= 100 else text[:97] + "..."
 
 
@@ -200,6 +209,7 @@ def _apply_json(result: ApplyResult) -> dict[str, Any]:
                 "ok": s.ok,
                 "message": s.message,
                 "rolledBack": s.rolled_back,
+                "hint": s.details.get("hint", ""),
             }
             for s in result.steps
         ],
@@ -223,6 +233,8 @@ def _apply_text(out: Any, result: ApplyResult) -> None:
             end="",
         )
         out.print(step.message, markup=False)
+        if not step.ok and step.details.get("hint"):
+            out.print(f"      next: {step.details['hint']}", markup=False, style="dim")
     failed = len(result.failed)
     done = len(result.steps) - failed
     out.print(f"  Apply: {done} done, {failed} failed.", markup=False)
@@ -289,12 +301,12 @@ def render_status(
 ) -> None:
     repo = gitrepo.open_repo(root)
     shorts = {
-        sha: repo.git.rev_parse("--short", sha)
+        sha: _abbreviate(repo, sha)
         for r in results
         for sha in r.applied_revisions | {r.desired_revision}
     }
     if output_format == "json":
-        emit_json({"environments": [_status_json(r, repo) for r in results]})
+        emit_json({"environments": [_status_json(r, repo, shorts) for r in results]})
         return
     out = console()
     for result in results:
@@ -325,6 +337,14 @@ def render_status(
                 )
 
 
+def _abbreviate(repo: Any, sha: str) -> str:
+    """The SHA as git log --oneline prints it (7 or more digits, as unique needs)."""
+    try:
+        return str(repo.git.rev_parse("--short", sha))
+    except Exception:  # a revision this clone lacks
+        return sha[:7]
+
+
 def newest(repo: Any, revisions: set[str]) -> str | None:
     best: str | None = None
     for sha in revisions:
@@ -336,12 +356,17 @@ def newest(repo: Any, revisions: set[str]) -> str | None:
     return best
 
 
-def _status_json(result: EnvironmentStatus, repo: Any) -> dict[str, Any]:
+def _status_json(
+    result: EnvironmentStatus, repo: Any, shorts: dict[str, str]
+) -> dict[str, Any]:
+    applied = newest(repo, result.applied_revisions)
     return {
         "environment": result.environment,
         "state": result.state,
-        "appliedRevision": newest(repo, result.applied_revisions),
+        "appliedRevision": applied,
+        "appliedRevisionShort": shorts.get(applied) if applied else None,
         "desiredRevision": result.desired_revision,
+        "desiredRevisionShort": shorts[result.desired_revision],
         "objects": [
             {
                 "site": o.site,

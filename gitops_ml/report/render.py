@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from itertools import groupby
-from typing import Any
+from typing import Any, TextIO
+
+from rich.markup import escape
 
 from gitops_ml.report import github
 from gitops_ml.report.console import console
+from gitops_ml.spec.findings import Finding
 from gitops_ml.validation import ValidationResult
 
 
@@ -17,33 +20,42 @@ def emit_json(payload: dict[str, Any]) -> None:
     sys.stdout.write("\n")
 
 
-def validation(result: ValidationResult, output_format: str) -> None:
+def validation(
+    result: ValidationResult, output_format: str, stream: TextIO | None = None
+) -> None:
+    """Write ``result`` as text, JSON or GitHub workflow commands (plus the text)."""
+    stream = stream or sys.stdout
     if output_format == "json":
-        emit_json(result.to_json())
+        json.dump(result.to_json(), stream, indent=2)
+        stream.write("\n")
         return
     if output_format == "github":
         for finding in result.findings:
-            message = finding.message + (f" ({finding.hint})" if finding.hint else "")
-            print(
-                github.annotation(
-                    "error",
-                    message,
-                    finding.location,
-                    title=f"gitops-ml: {finding.rule}",
-                )
-            )
+            stream.write(validation_annotation(finding) + "\n")
         github.append_summary(validation_markdown(result))
-    _validation_text(result)
+    validation_text(result, stream)
 
 
-def _validation_text(result: ValidationResult) -> None:
-    out = console()
+def validation_annotation(finding: Finding) -> str:
+    """One ``::error file=..,line=..,col=..::message`` line, escaped."""
+    message = finding.message + (f" (next: {finding.hint})" if finding.hint else "")
+    return github.annotation(
+        "error", message, finding.location, title=f"gitops-ml: {finding.rule}"
+    )
+
+
+def validation_text(result: ValidationResult, stream: TextIO) -> None:
+    """Findings grouped by file, then a summary line; colour only on a terminal."""
+    out = console(stream)
     for file, items in groupby(result.findings, key=lambda f: f.location.file):
-        out.print(f"[bold]{file}[/bold]", markup=True)
+        out.print(f"[bold]{escape(_one_line(file))}[/bold]", markup=True)
         for finding in items:
-            out.print(f"  {finding.location}: {finding.message}", markup=False)
+            line = f"  {finding.location}: {finding.message}"
+            out.print(_one_line(line), markup=False)
             if finding.hint:
-                out.print(f"    next: {finding.hint}", markup=False, style="dim")
+                out.print(
+                    _one_line(f"    next: {finding.hint}"), markup=False, style="dim"
+                )
     noun = "file" if len(result.files) == 1 else "files"
     if result.ok:
         out.print(f"[green]ok[/green]: {len(result.files)} {noun} valid", markup=True)
@@ -53,6 +65,11 @@ def _validation_text(result: ValidationResult) -> None:
             f"{noun}",
             markup=True,
         )
+
+
+def _one_line(text: str) -> str:
+    """Content quoted from YAML stays on its line (no forged workflow commands)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def validation_markdown(result: ValidationResult) -> str:

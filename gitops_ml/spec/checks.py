@@ -49,13 +49,7 @@ def _check_model(spec: RepoSpec, model: Model, findings: Findings) -> None:
                 f"version '{version}' of {model.name} is listed twice",
             )
         seen.add(version)
-        if parse_timestamp(raw["created"]) is None:
-            findings.add(
-                where((*path, "created")),
-                "timestamp",
-                f"created '{raw['created']}' has no time zone",
-                "write it like 2026-01-31T09:00:00Z",
-            )
+        _check_created(model, raw["created"], (*path, "created"), findings)
         folder = model.versions[version].folder_version
         if folder is not None and folder in folders and folders[folder] != version:
             findings.add(
@@ -68,6 +62,21 @@ def _check_model(spec: RepoSpec, model: Model, findings: Findings) -> None:
         if folder is not None:
             folders.setdefault(folder, version)
         _check_artifacts(spec, model, raw.get("artifacts") or {}, path, findings)
+
+
+def _check_created(
+    model: Model, created: str, path: tuple[Any, ...], findings: Findings
+) -> None:
+    scalar = model.document.scalars.get(path)
+    if scalar is not None and scalar.tag.endswith(":timestamp") and not scalar.quoted:
+        return  # the loader already reported a timestamp without a time zone
+    if parse_timestamp(created) is None:
+        findings.add(
+            model.document.location(path),
+            "timestamp",
+            f"created '{created}' is not an ISO 8601 timestamp with a time zone",
+            "write it like 2026-01-31T09:00:00Z",
+        )
 
 
 def _check_artifacts(
@@ -143,6 +152,8 @@ def _check_pins(spec: RepoSpec, env: Environment, findings: Findings) -> None:
     for model_name, version, path in env.pins():
         where = env.location((*path, "version"))
         model = spec.models.get(model_name)
+        if model is None and spec.failed_to_load("Model", model_name):
+            continue  # its own file already carries the error
         if model is None:
             known = ", ".join(sorted(spec.models)) or "none"
             findings.add(
@@ -385,6 +396,8 @@ def _check_promotion(spec: RepoSpec, env: Environment, findings: Findings) -> No
     if upstream is None:
         return
     where = env.location(("spec", "promotion", "from"))
+    if spec.failed_to_load("Environment", upstream):
+        return  # its own file already carries the error
     if upstream not in spec.environments:
         findings.add(
             where,

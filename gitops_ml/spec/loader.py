@@ -30,6 +30,15 @@ Path = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 MERGE_TAG = _TAG + "merge"
+_COLLECTIONS = {_TAG + "map", _TAG + "seq"}
+
+
+class LoadError(Exception):
+    """Raised inside the walk; turned into a finding by ``load_document``."""
+
+    def __init__(self, message: str, line: int, column: int, rule: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column, self.rule = message, line, column, rule
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Document:
     data: Any
     marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     scalars: dict[Path, Scalar] = field(default_factory=dict)
+    problems: list[LoadError] = field(default_factory=list)
 
     def location(self, path: Path) -> Location:
         """The position of the value at ``path``, or of its nearest parent."""
@@ -59,21 +69,20 @@ class Document:
         return Location(self.path, line, column)
 
 
-class LoadError(Exception):
-    """Raised inside the walk; turned into a finding by ``load_document``."""
-
-    def __init__(self, message: str, line: int, column: int, rule: str) -> None:
-        super().__init__(message)
-        self.message, self.line, self.column, self.rule = message, line, column, rule
-
-
 def load_document(path: str, raw: bytes, findings: Findings) -> Document | None:
     """Parse one file holding exactly one mapping; report problems to ``findings``."""
     try:
-        return _load(path, raw)
+        document = _load(path, raw)
     except LoadError as exc:
-        findings.add(Location(path, exc.line, exc.column), exc.rule, exc.message)
-    return None
+        _add(findings, path, exc)
+        return None
+    for problem in document.problems:
+        _add(findings, path, problem)
+    return document
+
+
+def _add(findings: Findings, path: str, error: LoadError) -> None:
+    findings.add(Location(path, error.line, error.column), error.rule, error.message)
 
 
 def _load(path: str, raw: bytes) -> Document:
@@ -89,7 +98,7 @@ def _load(path: str, raw: bytes) -> Document:
     if not nodes:
         raise LoadError("file is empty; it must hold one YAML mapping", 0, 0, "empty")
     if len(nodes) > 1:
-        line = nodes[1].start_mark.line + 1
+        line = _separator_line(text, nodes[1].start_mark.line)
         raise LoadError(
             "file holds several YAML documents; keep one per file",
             line,
@@ -104,39 +113,65 @@ def _load(path: str, raw: bytes) -> Document:
             root.start_mark.column + 1,
             "not-a-mapping",
         )
-    _check_size(root)
+    if "*" in text:  # without an alias the walk below is bounded by the text
+        _check_size(root)
     document = Document(path, None)
     document.data = _Walker(document).value(root, ())
     return document
 
 
+def _separator_line(text: str, line: int) -> int:
+    """The 1-based line of the ``---`` that starts the document at ``line``."""
+    lines = text.splitlines()
+    for index in range(min(line, len(lines) - 1), -1, -1):
+        if lines[index].startswith("---"):
+            return index + 1
+    return line + 1
+
+
 def _check_size(root: yaml.Node) -> None:
-    """Fail fast when aliases would expand past ``MAX_NODES`` (an alias bomb)."""
+    """Fail fast when aliases would expand past ``MAX_NODES`` (an alias bomb).
+
+    Each node's expanded size is computed once, so the check costs the size of the
+    text, not of the expansion.  An alias inside its own anchor is a loop.
+    """
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
 
     def size(node: yaml.Node, depth: int) -> int:
-        if id(node) in sizes:
-            return sizes[id(node)]
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _node_error(
+                node, "this anchor holds an alias to itself (a loop)", "alias-loop"
+            )
         if depth > MAX_DEPTH:
-            raise LoadError("YAML nesting is too deep", 0, 0, "too-deep")
+            raise _node_error(node, "YAML nesting is too deep", "too-deep")
         total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child, depth + 1) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
-        sizes[id(node)] = total
+        if isinstance(node, yaml.CollectionNode):
+            open_nodes.add(key)
+            children = node.value
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            total += sum(size(child, depth + 1) for child in children)
+            open_nodes.discard(key)
+        sizes[key] = total
         if total > MAX_NODES:
-            mark = node.start_mark
-            raise LoadError(
+            raise _node_error(
+                node,
                 f"aliases expand to over {MAX_NODES} values (an alias bomb); "
                 "remove the nested aliases",
-                mark.line + 1,
-                mark.column + 1,
                 "alias-bomb",
             )
         return total
 
     size(root, 0)
+
+
+def _node_error(node: yaml.Node, message: str, rule: str) -> LoadError:
+    mark = node.start_mark
+    return LoadError(message, mark.line + 1, mark.column + 1, rule)
 
 
 def _decode(raw: bytes) -> str:
@@ -165,10 +200,29 @@ def _compose_all(text: str) -> list[yaml.Node]:
             problem = "a tab character is used for indentation; indent with spaces"
             return _raise(problem, line, column, "tab")
         return _raise(f"invalid YAML: {problem}", line, column, "yaml-syntax")
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        return _raise(
+            f"invalid YAML: character {_char(exc.character)} is not allowed "
+            f"({exc.reason})",
+            line,
+            column,
+            "yaml-syntax",
+        )
     except yaml.YAMLError as exc:
         return _raise(f"invalid YAML: {exc}", 0, 0, "yaml-syntax")
     except RecursionError:
         return _raise("YAML nesting is too deep", 0, 0, "too-deep")
+
+
+def _char(character: object) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or " ")
+    return f"U+{code:04X}"
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def _tab_at(text: str, line: int, column: int) -> bool:
@@ -195,6 +249,8 @@ class _Walker:
             raise self._error(node, "YAML nesting is too deep", "too-deep")
         mark = node.start_mark
         self.document.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTIONS:
+            raise self._error(node, f"unsupported YAML tag {node.tag}", "tag")
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -203,9 +259,15 @@ class _Walker:
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG:
-                self.merge(value_node, path, result)
+        merges = [(key, value) for key, value in node.value if key.tag == MERGE_TAG]
+        if len(merges) > 1:
+            raise self._error(
+                merges[1][0],
+                "duplicate merge key '<<'; list the anchors in one: <<: [*a, *b]",
+                "duplicate-key",
+            )
+        for _key, value_node in merges:
+            self.merge(value_node, path, result)
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
@@ -236,7 +298,7 @@ class _Walker:
     def key(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
             raise self._error(node, "mapping keys must be plain strings", "key-type")
-        if node.tag != _TAG + "str" and node.style is None:
+        if node.tag != _TAG + "str" and not node.style:
             raise self._error(
                 node,
                 f"key '{node.value}' is read as {_kind(node.tag)}; quote it",
@@ -254,14 +316,24 @@ class _Walker:
         constructor = _CONSTRUCTORS.get(tag)
         if constructor is None:
             raise self._error(node, f"unsupported YAML tag {node.tag}", "tag")
+        if tag == "timestamp" and parse_timestamp(text) is None:
+            self.document.problems.append(
+                self._error(
+                    node,
+                    f"timestamp {text} has no time zone; write it like "
+                    "2026-01-31T09:00:00Z (or quote it if it is not a time)",
+                    "timestamp",
+                )
+            )
         try:
             return constructor(text)
         except ValueError:
-            raise self._error(node, f"cannot read '{text}' as {tag}", "tag") from None
+            raise self._error(
+                node, f"cannot read '{text}' as {_kind(node.tag)}; quote it", "tag"
+            ) from None
 
     def _error(self, node: yaml.Node, message: str, rule: str) -> LoadError:
-        mark = node.start_mark
-        return LoadError(message, mark.line + 1, mark.column + 1, rule)
+        return _node_error(node, message, rule)
 
 
 def _kind(tag: str) -> str:
@@ -284,6 +356,8 @@ def _int(text: str) -> int:
         return int(cleaned, 16)
     if cleaned.lower().startswith(("0o", "-0o", "+0o")):
         return int(cleaned, 8)
+    if cleaned.lower().startswith(("0b", "-0b", "+0b")):
+        return int(cleaned, 2)
     if ":" in cleaned:  # sexagesimal 1:30
         raise ValueError(text)
     return int(cleaned, 10)

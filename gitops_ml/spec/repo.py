@@ -37,6 +37,12 @@ class RepoSpec:
     environments: dict[str, Environment] = field(default_factory=dict)
     findings: Findings = field(default_factory=Findings)
     files: list[str] = field(default_factory=list)
+    # (kind, name) -> file, for documents that failed to load or to validate, so
+    # references to them are not reported a second time as missing
+    failed: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def failed_to_load(self, kind: str, name: str) -> bool:
+        return (kind, name) in self.failed
 
     def environment(self, name: str) -> Environment:
         from gitops_ml.errors import InputError
@@ -64,9 +70,23 @@ def load_repo(source: Source, extra_files: list[str] | None = None) -> RepoSpec:
     spec.files = files
     for path in files:
         document = _parse(source, path, findings)
-        if document is not None:
-            _add(spec, document, findings)
+        if document is None or not _add(spec, document, findings):
+            _remember_failed(spec, path, document)
     return spec
+
+
+def _remember_failed(spec: RepoSpec, path: str, document: Document | None) -> None:
+    data = document.data if document is not None else {}
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in ("Model", "Environment"):
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        kind = "Model" if folder == spec.settings.models_dir else "Environment"
+    names = {path.rsplit("/", 1)[-1].rsplit(".", 1)[0]}
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+        names.add(metadata["name"])
+    for name in names:
+        spec.failed.setdefault((kind, name), path)
 
 
 def _load_settings(source: Source, findings: Findings) -> Settings:
@@ -91,7 +111,8 @@ def _parse(source: Source, path: str, findings: Findings) -> Document | None:
     return load_document(path, source.read(path), findings)
 
 
-def _add(spec: RepoSpec, document: Document, findings: Findings) -> None:
+def _add(spec: RepoSpec, document: Document, findings: Findings) -> bool:
+    """Add a schema-valid document to ``spec``; False when it is not usable."""
     kind = document.data.get("kind")
     schema = KIND_SCHEMAS.get(kind) if isinstance(kind, str) else None
     if schema is None or kind == "Config":
@@ -101,9 +122,9 @@ def _add(spec: RepoSpec, document: Document, findings: Findings) -> None:
             f"kind {kind!r} is not one of Model, Environment",
             "set kind: Model or kind: Environment",
         )
-        return
+        return False
     if not check_schema(document, schema, findings):
-        return
+        return False
     name = document.data["metadata"]["name"]
     folder = (
         spec.settings.models_dir if kind == "Model" else spec.settings.environments_dir
@@ -116,10 +137,11 @@ def _add(spec: RepoSpec, document: Document, findings: Findings) -> None:
             "duplicate-name",
             f"{kind} '{name}' is already defined in {table[name].document.path}",
         )
-        return
+        return True
     table[name] = (
         build_model(document) if kind == "Model" else build_environment(document)
     )
+    return True
 
 
 def _check_file_name(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class TargetContext:
     holder: str
     options: Options = field(default_factory=Options)
     clock: Callable[[], dt.datetime] = utc_now
+    # how a target waits between health-check polls (tests pass a recorder)
+    sleep: Callable[[float], None] = time.sleep
 
 
 class Target(Protocol):

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -13,7 +16,13 @@ from typing import Any
 
 import filelock
 
-from gitops_ml.errors import LeaseHeld, TargetError
+from gitops_ml.errors import (
+    GitopsError,
+    InputError,
+    LeaseHeld,
+    TargetError,
+    VersionRejected,
+)
 from gitops_ml.reconcile.diff import diff
 from gitops_ml.reconcile.hashing import spec_hash
 from gitops_ml.reconcile.objects import (
@@ -27,12 +36,24 @@ from gitops_ml.reconcile.objects import (
     SiteStatus,
     StepResult,
 )
+from gitops_ml.spec.source import normalize
 from gitops_ml.targets.base import TargetContext
 from gitops_ml.targets.filesystem import readiness
-from gitops_ml.targets.filesystem.digest import folder_digests
+from gitops_ml.targets.filesystem.digest import folder_digests, folder_fingerprints
 from gitops_ml.targets.filesystem.fetch import fetch
 from gitops_ml.targets.filesystem.layout import Layout, version_folders
+from gitops_ml.targets.filesystem.observed import (
+    actual_spec,
+    difference,
+    file_changes,
+    model_dirs,
+)
 from gitops_ml.targets.filesystem.state import Record, State, read_state, write_state
+
+log = logging.getLogger("gitops_ml")
+
+# (from, to): a rename done during an install, undone by renaming ``to`` back
+Move = tuple[Path, Path]
 
 
 class FilesystemTarget:
@@ -41,8 +62,11 @@ class FilesystemTarget:
         target = context.environment.target
         self.layout = Layout((context.root / target["root"]).resolve())
         self.keep_previous = int(target.get("keepPrevious", 1))
-        self.ca_bundle: str | None = target.get("caBundle")
+        self.ca_bundle: str | None = _resolve(context.root, target.get("caBundle"))
         self.readiness: dict[str, Any] | None = target.get("readiness")
+        if self.readiness and self.readiness.get("caBundle"):
+            bundle = _resolve(context.root, self.readiness["caBundle"])
+            self.readiness = {**self.readiness, "caBundle": bundle}
         self.notes: list[str] = []
         self._artifacts: dict[tuple[str, int], list[dict[str, Any]]] = {}
 
@@ -52,11 +76,11 @@ class FilesystemTarget:
         spec = self.context.spec
         folders: dict[str, dict[str, Any]] = {}
         versions: dict[str, list[str]] = {}
-        for model_name, version, _path in self.context.environment.pins():
+        for model_name, version, path in self.context.environment.pins():
             model_version = spec.models[model_name].versions[version]
             folder = model_version.folder_version
             assert folder is not None  # validate guarantees it
-            files = _named_files(model_version.artifacts.get("files") or [])
+            files = self._named_files(model_version.artifacts.get("files") or [], path)
             self._artifacts[(model_name, folder)] = files
             folders.setdefault(model_name, {})[str(folder)] = {
                 "version": version,
@@ -70,19 +94,38 @@ class FilesystemTarget:
             for name in folders
         ]
 
+    def _named_files(
+        self, files: list[dict[str, Any]], pin: tuple[str | int, ...]
+    ) -> list[dict[str, Any]]:
+        named = []
+        for item in files:
+            source = item.get("path") or item.get("url", "")
+            dest = normalize(item.get("dest") or source.rsplit("/", 1)[-1])
+            if dest is None:
+                raise InputError(
+                    f"artifact {source}: dest must be a relative path inside the "
+                    "version folder",
+                    location=self.context.environment.location(pin),
+                    hint="fix the dest of that file in the model document",
+                )
+            named.append({**item, "dest": dest})
+        return named
+
     # -- observe ---------------------------------------------------------------
 
     def observe(self) -> Observation:
         state = read_state(self.layout.state_file)
-        observation = Observation(sites=[SiteStatus("", self.layout.root.is_dir())])
-        on_disk = _model_dirs(self.layout.root)
-        for name in sorted(set(state.records) | set(on_disk)):
+        root = self.layout.root
+        reachable = root.is_dir() or not root.exists()
+        observation = Observation(sites=[SiteStatus("", reachable)])
+        on_disk = model_dirs(root)
+        for name in sorted(set(state.records) | on_disk):
             observation.objects.append(self._observe_one(name, state.records.get(name)))
         observation.failures = [FailureRecord(**f) for f in state.failures]
         return observation
 
     def _observe_one(self, name: str, record: Record | None) -> ObservedObject:
-        actual = _actual_spec(self.layout.root / name, record)
+        actual = actual_spec(self.layout.root / name, record)
         if record is None:
             return ObservedObject(
                 "",
@@ -96,7 +139,6 @@ class FilesystemTarget:
                 spec=actual,
             )
         state: ObjectState = "missing" if not actual["folders"] else "ready"
-        detail = _difference(record.spec, actual)
         return ObservedObject(
             "",
             name,
@@ -106,7 +148,7 @@ class FilesystemTarget:
             record.spec_hash,
             spec_hash(actual),
             state,
-            detail,
+            difference(record.spec, actual),
             record.applied_at,
             spec=record.spec,
         )
@@ -117,42 +159,83 @@ class FilesystemTarget:
         actions, self.notes = diff(
             desired, observed, self.context.options, self.context.environment.prune
         )
+        for action in actions:
+            before = action.observed.spec if action.observed else None
+            after = action.desired.spec if action.desired else None
+            if action.op == "repair" and action.observed is not None:
+                before = self._as_found(action.observed)
+            action.changes = file_changes(before, after)
         return actions
+
+    def _as_found(self, observed: ObservedObject) -> dict[str, Any]:
+        """What the folder holds now (files re-read), named with recorded versions."""
+        found = actual_spec(self.layout.root / observed.name, None)
+        recorded = (observed.spec or {}).get("folders", {})
+        for folder, entry in found["folders"].items():
+            entry["version"] = recorded.get(folder, {}).get("version", "?")
+        return found
 
     # -- apply -----------------------------------------------------------------
 
     def apply(self, plan: Plan) -> list[StepResult]:
+        self._check_same_filesystem()
         self._clean_staging()
-        results = []
-        for action in plan.actions:
-            results.append(self._apply_one(action))
-        return results
-
-    def _apply_one(self, action: Action) -> StepResult:
         state = read_state(self.layout.state_file)
-        if action.op == "delete":
-            self._retire(action.name, set(), state)
-            state.records.pop(action.name, None)
-            write_state(self.layout.state_file, state)
-            return StepResult(action, True, "removed from the served tree")
-        assert action.desired is not None
+        return [self._apply_one(action, state) for action in plan.actions]
+
+    def _apply_one(self, action: Action, state: State) -> StepResult:
+        """Apply one action; ``state`` is what the state file holds, kept current."""
         try:
+            if action.op == "delete":
+                self._delete(action.name, state)
+                return StepResult(action, True, "moved out of the served tree")
+            assert action.desired is not None
             self._install(action.desired, state)
-        except TargetError as exc:
+        except VersionRejected as exc:
             self._record_failure(state, action.desired, exc.message)
-            return StepResult(action, False, str(exc), rolled_back=True)
+            return _failed(action, exc)
+        except GitopsError as exc:
+            return _failed(action, exc)
         return StepResult(action, True, "installed")
+
+    def _delete(self, name: str, state: State) -> None:
+        moves: list[Move] = []
+        saved = state.copy()
+        try:
+            self._retire(name, set(), moves)
+            state.records.pop(name, None)
+            write_state(self.layout.state_file, state)
+        except OSError as exc:
+            self._undo(moves)
+            state.restore(saved)
+            raise _os_error(f"cannot remove {name}", exc) from None
 
     def _install(self, want: DesiredObject, state: State) -> None:
         staged = self._stage(want)
-        swapped = self._swap(want.model, staged)
+        moves = self._swap(want.model, staged)
         keep = {int(folder) for folder in want.spec["folders"]}
+        saved = state.copy()
         try:
-            readiness.wait_ready(self.readiness, want.model, sorted(staged))
-        except TargetError:
-            self._undo(want.model, swapped)
+            readiness.wait_ready(
+                self.readiness, want.model, sorted(staged), self.context.sleep
+            )
+            self._retire(want.model, keep, moves)
+            self._record(want, state)
+            write_state(self.layout.state_file, state)
+        except OSError as exc:
+            self._undo(moves)
+            state.restore(saved)
+            raise _os_error(f"cannot install {want.model}", exc) from None
+        except GitopsError:
+            self._undo(moves)
+            state.restore(saved)
             raise
-        self._retire(want.model, keep, state)
+
+    def _record(self, want: DesiredObject, state: State) -> None:
+        stats = {
+            folder: folder_fingerprints(self.layout.served(want.model, folder))
+            for folder in want.spec["folders"]
+        }
         state.records[want.name] = Record(
             want.model,
             want.version,
@@ -160,9 +243,9 @@ class FilesystemTarget:
             self.context.revision,
             self.context.clock().isoformat(timespec="seconds"),
             want.spec,
+            stats,
         )
         state.failures = [f for f in state.failures if f["name"] != want.name]
-        write_state(self.layout.state_file, state)
 
     def _stage(self, want: DesiredObject) -> dict[int, Path]:
         """Fetch every folder that is not already served as desired."""
@@ -193,19 +276,15 @@ class FilesystemTarget:
                 )
         except OSError as exc:
             shutil.rmtree(dest, ignore_errors=True)
-            raise TargetError(
-                f"cannot stage {model}/{folder}: {exc.strerror or exc}",
-                hint="free space on the target or fix its permissions; the served "
-                "tree was not changed",
-            ) from None
-        except TargetError:
+            raise _os_error(f"cannot stage {model}/{folder}", exc) from None
+        except GitopsError:
             shutil.rmtree(dest, ignore_errors=True)
             raise
         return dest
 
-    def _swap(self, model: str, staged: dict[int, Path]) -> list[tuple[Path, Path]]:
+    def _swap(self, model: str, staged: dict[int, Path]) -> list[Move]:
         """Rename staged folders into place; return the moves, for an undo."""
-        moves: list[tuple[Path, Path]] = []
+        moves: list[Move] = []
         try:
             for folder, path in sorted(staged.items()):
                 served = self.layout.served(model, folder)
@@ -217,19 +296,16 @@ class FilesystemTarget:
                 path.rename(served)
                 moves.append((path, served))
         except OSError as exc:
-            self._undo(model, moves)
-            raise TargetError(
-                f"cannot install {model}: {exc.strerror or exc}",
-                hint="fix the target folder's permissions or space and re-run apply",
-            ) from None
+            self._undo(moves)
+            raise _os_error(f"cannot install {model}", exc) from None
         return moves
 
-    def _undo(self, model: str, moves: list[tuple[Path, Path]]) -> None:
+    def _undo(self, moves: list[Move]) -> None:
         for source, dest in reversed(moves):
             if dest.exists() and not source.exists():
                 dest.rename(source)
 
-    def _retire(self, model: str, keep: set[int], state: State) -> None:
+    def _retire(self, model: str, keep: set[int], moves: list[Move]) -> None:
         """Move served versions Git no longer wants out of the served tree."""
         previous = self.layout.previous(model)
         for folder, path in sorted(version_folders(self.layout.root / model).items()):
@@ -240,6 +316,8 @@ class FilesystemTarget:
             if target.exists():
                 shutil.rmtree(target)
             path.rename(target)
+            os.utime(target)  # newest first when trimming
+            moves.append((path, target))
         self._trim_previous(previous)
         model_dir = self.layout.root / model
         if not keep and model_dir.is_dir() and not any(model_dir.iterdir()):
@@ -248,22 +326,44 @@ class FilesystemTarget:
     def _trim_previous(self, previous: Path) -> None:
         if not previous.is_dir():
             return
-        kept = sorted(previous.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        kept = sorted(
+            previous.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
         for old in kept[self.keep_previous :]:
             shutil.rmtree(old, ignore_errors=True)
 
-    def _record_failure(self, state: State, want: DesiredObject, message: str) -> None:
-        state.failures = [f for f in state.failures if f["name"] != want.name]
-        state.failures.append(
-            {
-                "site": "",
-                "name": want.name,
-                "spec_hash": want.spec_hash,
-                "revision": self.context.revision,
-                "message": message,
-            }
-        )
-        write_state(self.layout.state_file, state)
+    def _record_failure(
+        self, state: State, want: DesiredObject | None, message: str
+    ) -> None:
+        if want is None:
+            return
+        try:
+            state.failures = [f for f in state.failures if f["name"] != want.name]
+            state.failures.append(
+                {
+                    "site": "",
+                    "name": want.name,
+                    "spec_hash": want.spec_hash,
+                    "revision": self.context.revision,
+                    "message": message,
+                }
+            )
+            write_state(self.layout.state_file, state)
+        except (OSError, GitopsError) as exc:
+            log.warning("could not record the failure of %s: %s", want.name, exc)
+
+    def _check_same_filesystem(self) -> None:
+        """Renames into the served tree are atomic only within one filesystem."""
+        root = self.layout.root
+        if not root.is_dir():
+            return
+        if root.stat().st_dev != self.layout.home.stat().st_dev:
+            raise TargetError(
+                f"{root} is a mount point, so gitops-ml cannot stage versions beside "
+                "it and rename them in atomically",
+                hint="mount the volume one level up and point spec.target.root at a "
+                "folder inside it",
+            )
 
     def _clean_staging(self) -> None:
         """Remove leftovers of an interrupted apply; they were never served."""
@@ -273,29 +373,37 @@ class FilesystemTarget:
 
     @contextmanager
     def lease(self) -> Iterator[None]:
-        self.layout.home.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(str(self.layout.lock_file))
         try:
+            self.layout.home.mkdir(parents=True, exist_ok=True)
             lock.acquire(timeout=self.context.options.lease_wait)
+            self._write_holder()
         except filelock.Timeout:
             raise LeaseHeld(
                 f"another apply holds {self.layout.root}: {self._holder()}",
                 hint="wait for it to finish, then re-run",
             ) from None
+        except OSError as exc:
+            lock.release()
+            raise _os_error(
+                f"cannot take the lease on {self.layout.root}", exc
+            ) from None
         try:
-            self.layout.holder_file.write_text(
-                json.dumps(
-                    {
-                        "holder": self.context.holder,
-                        "revision": self.context.revision,
-                        "since": self.context.clock().isoformat(timespec="seconds"),
-                    }
-                )
-            )
             yield
         finally:
             self.layout.holder_file.unlink(missing_ok=True)
             lock.release()
+
+    def _write_holder(self) -> None:
+        self.layout.holder_file.write_text(
+            json.dumps(
+                {
+                    "holder": self.context.holder,
+                    "revision": self.context.revision,
+                    "since": self.context.clock().isoformat(timespec="seconds"),
+                }
+            )
+        )
 
     def _holder(self) -> str:
         try:
@@ -307,46 +415,22 @@ class FilesystemTarget:
         )
 
 
-def _named_files(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    named = []
-    for item in files:
-        source = item.get("path") or item.get("url", "")
-        named.append({**item, "dest": item.get("dest") or source.rsplit("/", 1)[-1]})
-    return named
+def _failed(action: Action, exc: GitopsError) -> StepResult:
+    return StepResult(action, False, str(exc), True, {"hint": exc.hint})
 
 
-def _model_dirs(root: Path) -> set[str]:
-    if not root.is_dir():
-        return set()
-    return {
-        entry.name
-        for entry in root.iterdir()
-        if entry.is_dir() and version_folders(entry)
-    }
+def _resolve(root: Path, path: str | None) -> str | None:
+    return str((root / path).resolve()) if path else None
 
 
-def _actual_spec(model_dir: Path, record: Record | None) -> dict[str, Any]:
-    recorded = (record.spec if record else {}).get("folders", {})
-    folders = {}
-    for folder, path in sorted(version_folders(model_dir).items()):
-        version = recorded.get(str(folder), {}).get("version", "?")
-        folders[str(folder)] = {"version": version, "files": folder_digests(path)}
-    return {"folders": folders}
-
-
-def _difference(recorded: dict[str, Any], actual: dict[str, Any]) -> str:
-    want, have = recorded.get("folders", {}), actual.get("folders", {})
-    problems = []
-    for folder in sorted(set(want) | set(have), key=int):
-        if folder not in have:
-            problems.append(f"folder {folder} is missing")
-        elif folder not in want:
-            problems.append(f"folder {folder} was added by hand")
-        elif have[folder]["files"] != want[folder]["files"]:
-            changed = sorted(
-                name
-                for name in set(want[folder]["files"]) | set(have[folder]["files"])
-                if want[folder]["files"].get(name) != have[folder]["files"].get(name)
-            )
-            problems.append(f"{folder}/{', '.join(changed)} changed")
-    return "; ".join(problems)
+def _os_error(what: str, exc: OSError) -> TargetError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        hint = "free space on the target, then re-run apply"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "make the target folder writable, then re-run apply"
+    else:
+        hint = "fix the target folder, then re-run apply"
+    return TargetError(
+        f"{what}: {reason}", hint=f"{hint}; the previous version keeps serving"
+    )

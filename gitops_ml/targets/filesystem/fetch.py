@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import urllib.parse
 from pathlib import Path
 from typing import IO, Any
 
-from gitops_ml.errors import TargetError, TransientError
+from gitops_ml.errors import TargetError, TransientError, VersionRejected
 from gitops_ml.spec.source import Source
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
@@ -22,6 +21,7 @@ def fetch(
     expected = artifact["sha256"]
     label = artifact.get("path") or artifact.get("url", "")
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
         with open(dest, "wb") as out:
             digest = _copy(artifact, source, out, ca_bundle)
             out.flush()
@@ -34,11 +34,11 @@ def fetch(
     if digest != expected:
         head = dest.read_bytes()[: len(LFS_POINTER)]
         if head == LFS_POINTER:
-            raise TargetError(
+            raise VersionRejected(
                 f"{label} is a Git LFS pointer, not the file itself",
                 hint="run git lfs pull (or fetch with lfs: true) before apply",
             )
-        raise TargetError(
+        raise VersionRejected(
             f"{label}: sha256 is {digest}, expected {expected}",
             hint="the file changed; register a new model version with its new "
             "digest instead of editing this one",
@@ -57,9 +57,18 @@ def _copy(
     url = artifact["url"]
     parsed = urllib.parse.urlparse(url)
     if parsed.scheme == "file":
-        with open(urllib.parse.unquote(parsed.path), "rb") as src:
-            return _stream(iter(lambda: src.read(CHUNK), b""), out, hasher)
+        return _read_local(urllib.parse.unquote(parsed.path), out, hasher)
     return _download(url, out, hasher, ca_bundle)
+
+
+def _read_local(path: str, out: IO[bytes], hasher: Any) -> str:
+    if not Path(path).is_file():
+        raise TargetError(
+            f"file://{path}: no such file",
+            hint="check that the file exists on this machine and is readable",
+        )
+    with open(path, "rb") as src:
+        return _stream(iter(lambda: src.read(CHUNK), b""), out, hasher)
 
 
 def _stream(chunks: Any, out: IO[bytes], hasher: Any) -> str:
@@ -91,7 +100,3 @@ def _download(url: str, out: IO[bytes], hasher: Any, ca_bundle: str | None) -> s
 
 def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200]
-
-
-def copy_tree(src: Path, dest: Path) -> None:
-    shutil.copytree(src, dest)

@@ -1,0 +1,59 @@
+"""The one error boundary: known errors exit 1, Ctrl-C 130, bugs 3 with a report."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from gitops_ml import cli
+from gitops_ml.commands import validate
+
+
+def test_a_bug_exits_3_with_a_crash_report_and_no_traceback_on_screen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def broken(args: argparse.Namespace) -> int:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(validate, "run", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert cli.main(["validate", "--repo", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    report = Path(re.search(r"crash report is in (\S+);", err).group(1))  # type: ignore[union-attr]
+    assert "ZeroDivisionError" in report.read_text()
+
+
+def test_ctrl_c_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def interrupted(args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate, "run", interrupted)
+    assert cli.main(["validate", "--repo", str(tmp_path)]) == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_an_unknown_environment_is_one_line_with_the_next_step(
+    example_repo,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    code = cli.main(["plan", "--env", "nope", "--repo", str(example_repo.path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "environment 'nope' does not exist" in err
+    assert "next:" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_revision_is_an_input_error(
+    example_repo,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    code = cli.main(["plan", "--ref", "deadbeef", "--repo", str(example_repo.path)])
+    assert code == 1
+    assert "revision 'deadbeef' does not exist" in capsys.readouterr().err
