@@ -123,3 +123,15 @@ def test_endpoint_and_deployment_files_become_one_environment_with_pinned_model(
             "environment": "azureml:my-env:1",
         }
     ]
+
+
+def test_same_deployment_given_twice_is_skipped_the_second_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name = "azureml-examples__sample__green-deployment-with-registered-assets.yml"
+
+    code, result = _import(capsys, name, name)
+
+    assert code == 0
+    assert [f["verdict"] for f in result["files"]] == ["imported", "skipped"]
+    assert "already imported" in result["files"][1]["reasons"][0]
