@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "rollback": "rollback",
     "hold": "hold",
     "history": "history",
+    "import": "importer",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130

@@ -17,7 +17,14 @@ from gitops_ml.reconcile.objects import (
 )
 from gitops_ml.targets.base import Options
 
-OP_ORDER = {"create": 0, "update": 1, "repair": 2, "shift": 3, "delete": 4}
+OP_ORDER = {
+    "create": 0,
+    "update": 1,
+    "repair": 2,
+    "wait": 3,
+    "shift": 4,
+    "delete": 5,
+}
 
 
 def diff(

@@ -14,7 +14,8 @@ from typing import Any, Literal
 from gitops_ml.reconcile.hashing import spec_hash
 
 ObjectState = Literal["ready", "progressing", "failed", "missing", "unknown"]
-Op = Literal["create", "update", "shift", "delete", "repair"]
+# "wait": the service is still working on an object; apply waits for it, then goes on
+Op = Literal["create", "update", "shift", "delete", "repair", "wait"]
 SyncState = Literal["in sync", "behind", "drifted", "failed", "in progress", "unknown"]
 
 

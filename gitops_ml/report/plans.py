@@ -17,12 +17,20 @@ from gitops_ml.report.console import console
 from gitops_ml.report.render import emit_json
 
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
-SYMBOL = {"create": "+", "update": "~", "repair": "~", "shift": "~", "delete": "-"}
+SYMBOL = {
+    "create": "+",
+    "update": "~",
+    "repair": "~",
+    "wait": "*",
+    "shift": "~",
+    "delete": "-",
+}
 COLOR = {
     "create": "green",
     "update": "yellow",
     "repair": "yellow",
     "shift": "cyan",
+    "wait": "cyan",
     "delete": "red",
 }
 STATE_COLOR = {
@@ -113,7 +121,7 @@ def _plan_text(out: Any, plan: Plan) -> None:
         out.print(f"  note: {note}", markup=False, style="dim")
     counts = {
         op: sum(a.op == op for a in plan.actions)
-        for op in ("create", "update", "repair", "shift", "delete")
+        for op in ("create", "update", "repair", "wait", "shift", "delete")
     }
     if not plan.actions:
         out.print("  No changes: the target matches Git.", markup=False)
@@ -125,9 +133,9 @@ def _plan_text(out: Any, plan: Plan) -> None:
 def _action_text(out: Any, action: Action) -> None:
     where = f"{action.site}/" if action.site else ""
     symbol, color = SYMBOL[action.op], COLOR[action.op]
+    pin = f" ({action.model}@{action.version})" if action.model else ""
     out.print(
-        f"  [{color}]{symbol} {action.op} {where}{action.name}[/{color}] "
-        f"({action.model}@{action.version}): ",
+        f"  [{color}]{symbol} {action.op} {where}{action.name}[/{color}]{pin}: ",
         markup=True,
         end="",
     )
@@ -247,9 +255,10 @@ def _apply_text(out: Any, result: ApplyResult) -> None:
     for step in result.steps:
         mark = "[green]ok[/green]" if step.ok else "[red]FAILED[/red]"
         where = f"{step.action.site}/" if step.action.site else ""
+        action = step.action
+        pin = f" ({action.model}@{action.version})" if action.model else ""
         out.print(
-            f"  {mark} {step.action.op} {where}{step.action.name} "
-            f"({step.action.model}@{step.action.version}): ",
+            f"  {mark} {action.op} {where}{action.name}{pin}: ",
             markup=True,
             end="",
         )

@@ -273,7 +273,7 @@ def _check_azureml(spec: RepoSpec, env: Environment, findings: Findings) -> None
                 f"endpoint '{endpoint['name']}' is listed twice",
             )
         names.add(endpoint["name"].lower())
-        _check_endpoint_deployments(env, endpoint, path, findings)
+        _check_endpoint_deployments(spec, env, endpoint, path, findings)
     for model, version, path in _versions(spec, env):
         if not (version.artifacts.get("azureml") or {}).get("model"):
             findings.add(
@@ -285,6 +285,7 @@ def _check_azureml(spec: RepoSpec, env: Environment, findings: Findings) -> None
 
 
 def _check_endpoint_deployments(
+    spec: RepoSpec,
     env: Environment,
     endpoint: dict[str, Any],
     path: tuple[Any, ...],
@@ -330,6 +331,7 @@ def _check_endpoint_deployments(
                 f"deployment '{name}' has live traffic and mirror traffic",
                 "mirror only to a deployment with traffic: 0",
             )
+        _check_code_folder(spec, env, deployment, d_path, findings)
         env_vars = (deployment.get("settings") or {}).get("environment_variables")
         if isinstance(env_vars, dict):
             _check_secret_env(
@@ -340,6 +342,38 @@ def _check_endpoint_deployments(
             env.location((*path, "deployments", mirrored[1], "mirror")),
             "mirror",
             "only one deployment per endpoint may receive mirror traffic",
+        )
+
+
+def _check_code_folder(
+    spec: RepoSpec,
+    env: Environment,
+    deployment: dict[str, Any],
+    path: tuple[Any, ...],
+    findings: Findings,
+) -> None:
+    """Scoring code is uploaded from this repo at apply: the folder must be here."""
+    code = ((deployment.get("settings") or {}).get("code_configuration") or {}).get(
+        "code"
+    )
+    if not isinstance(code, str) or code.startswith("azureml:"):
+        return
+    where = env.location((*path, "settings", "code_configuration", "code"))
+    clean = normalize(code)
+    if clean is None:
+        findings.add(
+            where,
+            "path-escape",
+            f"code folder '{code}' leaves the repository",
+            "copy the scoring code into the GitOps repo and use a path relative to "
+            "its root",
+        )
+    elif not spec.source.exists(clean):
+        findings.add(
+            where,
+            "path-missing",
+            f"code folder '{code}' does not exist in the repository",
+            "commit the scoring code folder or fix the path",
         )
 
 

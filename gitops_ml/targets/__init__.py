@@ -12,6 +12,7 @@ from gitops_ml.targets.base import Target, TargetContext
 TARGETS: dict[str, str] = {
     "filesystem": "gitops_ml.targets.filesystem:FilesystemTarget",
     "docker": "gitops_ml.targets.docker:DockerTarget",
+    "azureml": "gitops_ml.targets.azureml:AzureMLTarget",
 }
 
 
