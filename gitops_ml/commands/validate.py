@@ -50,18 +50,20 @@ def run(args: argparse.Namespace) -> int:
         if not wanted or any(_under(f.location.file, w) for w in wanted)
     ]
     files = [f for f in spec.files if not wanted or any(_under(f, w) for w in wanted)]
+    _each_path_checked(spec, wanted, files + [f.location.file for f in findings])
+    result = ValidationResult(files=files, findings=findings)
+    render.validation(result, args.format)
+    return 0 if result.ok else 1
+
+
+def _each_path_checked(spec: RepoSpec, wanted: list[str], seen: list[str]) -> None:
     for path in wanted:
-        if not any(
-            _under(f, path) for f in files + [f.location.file for f in findings]
-        ):
+        if not any(_under(file, path) for file in seen):
             raise InputError(
                 f"{path} holds no spec files",
                 hint=f"pass a file or folder under {spec.settings.models_dir}/ or "
                 f"{spec.settings.environments_dir}/",
             )
-    result = ValidationResult(files=files, findings=findings)
-    render.validation(result, args.format)
-    return 0 if result.ok else 1
 
 
 def _nothing_to_check(spec: RepoSpec, root: Path) -> None:

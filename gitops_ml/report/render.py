@@ -41,7 +41,7 @@ def validation_annotation(finding: Finding) -> str:
     """One ``::error file=..,line=..,col=..::message`` line, escaped."""
     message = finding.message + (f" (next: {finding.hint})" if finding.hint else "")
     return github.annotation(
-        "error", message, finding.location, title=f"gitops-ml: {finding.rule}"
+        finding.severity, message, finding.location, title=f"gitops-ml: {finding.rule}"
     )
 
 
