@@ -7,12 +7,13 @@ then runs, side by side in one process tree:
 - check-jsonschema on the same files (schemas only),
 - PyYAML's CSafeLoader parsing the same files (no checks at all),
 
-and prints the times and the ratios.  Usage: python benchmarks/validate_bench.py [N]
-where N is the number of repetitions (the best time counts).
+and prints the times and the ratios.  Usage: python benchmarks/validate_bench.py
+[--repeat N] (the best of N runs counts).
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -137,7 +138,18 @@ def best_time(steps: list[list[str]], repeat: int) -> float:
 
 
 def main() -> None:
-    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    parser = argparse.ArgumentParser(
+        description="Time gitops-ml validate against check-jsonschema and plain "
+        "parsing on a generated repo.",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        metavar="N",
+        help="runs of each tool; the best time counts (default: 3)",
+    )
+    repeat = parser.parse_args().repeat
     root = Path(tempfile.mkdtemp(prefix="gitops-ml-bench-"))
     try:
         generate(root / "repo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import platform
@@ -11,6 +12,7 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from importlib import import_module
+from typing import NoReturn
 
 from gitops_ml import __version__
 from gitops_ml.errors import GitopsError
@@ -34,8 +36,16 @@ EXIT_OK, EXIT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 3, 130
 log = logging.getLogger("gitops_ml")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes exit 1 like every other input error (2 means "changes")."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILED, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gitops-ml",
         description="Deploy model versions the GitOps way: Git says what runs where.",
     )
@@ -101,9 +111,30 @@ def _print_error(exc: GitopsError, output_format: str) -> None:
 
     if output_format == "github":
         print(github.error_command(exc), flush=True)
-    print(f"error: {exc}", file=sys.stderr)
+    if output_format == "json":
+        _print_json_error(exc)
+    print(f"error: {_one_line(str(exc))}", file=sys.stderr)
     if exc.hint:
-        print(f"  next: {exc.hint}", file=sys.stderr)
+        print(f"  next: {_one_line(exc.hint)}", file=sys.stderr)
+
+
+def _print_json_error(exc: GitopsError) -> None:
+    """Scripts reading --format json get an object for input errors too."""
+    location = exc.location
+    error = {
+        "message": exc.message,
+        "hint": exc.hint,
+        "file": location.file if location else None,
+        "line": location.line if location else None,
+        "column": location.column if location else None,
+    }
+    print(json.dumps({"ok": False, "error": error}, indent=2), flush=True)
+
+
+def _one_line(text: str) -> str:
+    from gitops_ml.report import github
+
+    return github.escape_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def _crash_report(command: str) -> None:

@@ -15,13 +15,18 @@ class ValidationResult:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that fail validation; warnings do not."""
+        return [f for f in self.findings if f.severity == "error"]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "files": len(self.files),
-            "errors": len(self.findings),
+            "errors": len(self.errors),
             "findings": [
                 {
                     "file": f.location.file,

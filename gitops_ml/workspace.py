@@ -31,13 +31,23 @@ def load_folder(root: Path, extra: list[str] | None = None) -> RepoSpec:
     return spec
 
 
-def load_revision(root: Path, revision: str) -> RepoSpec:
-    """The desired state at ``revision``; invalid input there is an error."""
+def load_revision(root: Path, revision: str, strict: bool = True) -> RepoSpec:
+    """The desired state at ``revision``; invalid input there is an error.
+
+    With ``strict=False`` the documents that load are returned and problems are
+    ignored (a base revision is only compared against, never deployed).
+    """
     spec = load_repo(GitSource(root, revision))
+    if not strict:
+        return spec
     spec.findings.extend(check_repo(spec))
-    if spec.findings:
-        first = spec.findings.sorted()[0]
-        more = len(spec.findings) - 1
+    errors = sorted(
+        spec.findings.errors,
+        key=lambda f: (f.location.file, f.location.line, f.location.column),
+    )
+    if errors:
+        first = errors[0]
+        more = len(errors) - 1
         raise InputError(
             f"{first.message}" + (f" (and {more} more problems)" if more else ""),
             location=first.location,

@@ -57,3 +57,22 @@ def test_a_missing_revision_is_an_input_error(
     code = cli.main(["plan", "--ref", "deadbeef", "--repo", str(example_repo.path)])
     assert code == 1
     assert "revision 'deadbeef' does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv", [["validate", "--no-such-flag"], ["nope"], [], ["validate", "--format=x"]]
+)
+def test_usage_errors_exit_1_not_2_which_means_changes(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(argv)
+    assert stopped.value.code == 1
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_help_still_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["validate", "--help"])
+    assert stopped.value.code == 0
+    assert "--base" in capsys.readouterr().out

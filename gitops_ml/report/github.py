@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -14,10 +15,19 @@ from typing import Any, TextIO
 
 from gitops_ml.errors import GitopsError, Location
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (C0, DEL, C1) as visible ``\\xNN``: a terminal or a log
+    never acts on them.  Callers that spell CR and LF their own way do so first."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 
 def escape_data(text: str) -> str:
     """Escape a workflow command's message (GitHub's rules for the data part)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_controls(text)
 
 
 def escape_property(text: str) -> str:
@@ -50,8 +60,22 @@ def append_summary(markdown: str) -> bool:
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
-    with open(path, "a", encoding="utf-8") as summary:
-        summary.write(markdown.rstrip("\n") + "\n")
+    return _append(path, markdown.rstrip("\n") + "\n", "the job summary")
+
+
+def _append(path: str, text: str, what: str) -> bool:
+    """Append ``text`` to a file the runner gave; a warning, not a failure, when it
+    cannot be written (the command's own result matters more)."""
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(
+            f"warning: cannot write {what} to {escape_controls(path)}: {reason}",
+            file=sys.stderr,
+        )
+        return False
     return True
 
 
@@ -59,7 +83,7 @@ def md_escape(text: str) -> str:
     """Keep table cells and inline text from being read as Markdown or HTML."""
     for char in "\\`*_{}[]<>|#":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    return escape_controls(text.replace("\r", " ").replace("\n", " "))
 
 
 def set_outputs(outputs: dict[str, str]) -> bool:
@@ -71,11 +95,11 @@ def set_outputs(outputs: dict[str, str]) -> bool:
     path = os.environ.get("GITHUB_OUTPUT")
     if not path:
         return False
-    with open(path, "a", encoding="utf-8") as out:
-        for name, value in outputs.items():
-            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
-            out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
-    return True
+    blocks = []
+    for name, value in outputs.items():
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        blocks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return _append(path, "".join(blocks), "the step outputs")
 
 
 def write_json_file(stem: str, payload: dict[str, Any]) -> Path:

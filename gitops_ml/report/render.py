@@ -41,7 +41,7 @@ def validation_annotation(finding: Finding) -> str:
     """One ``::error file=..,line=..,col=..::message`` line, escaped."""
     message = finding.message + (f" (next: {finding.hint})" if finding.hint else "")
     return github.annotation(
-        "error", message, finding.location, title=f"gitops-ml: {finding.rule}"
+        finding.severity, message, finding.location, title=f"gitops-ml: {finding.rule}"
     )
 
 
@@ -69,8 +69,9 @@ def validation_text(result: ValidationResult, stream: TextIO) -> None:
 
 
 def _one_line(text: str) -> str:
-    """Content quoted from YAML stays on its line (no forged workflow commands)."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """Content quoted from YAML stays on its line (no forged workflow commands) and
+    its control characters show as ``\\xNN`` (no terminal escape sequences)."""
+    return github.escape_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def validation_markdown(result: ValidationResult) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from gitops_ml.spec.documents import Environment, Model
-from gitops_ml.spec.findings import Findings
+from gitops_ml.spec.findings import Findings, clip
 from gitops_ml.spec.loader import parse_timestamp
 from gitops_ml.spec.repo import RepoSpec
 from gitops_ml.spec.source import normalize
@@ -93,7 +93,7 @@ def _check_artifacts(
         findings.add(
             where((*base, "image")),
             "image-digest",
-            f"image '{image}' is not pinned by digest; a tag can move",
+            f"image '{clip(image)}' is not pinned by digest; a tag can move",
             "write it as REPO@sha256:<64 hex> (docker buildx imagetools inspect "
             "shows the digest)",
         )
@@ -104,7 +104,7 @@ def _check_artifacts(
             findings.add(
                 where((*base, "azureml", key)),
                 "azureml-pin",
-                f"{key} '{ref}' is not pinned to a version",
+                f"{key} '{clip(ref)}' is not pinned to a version",
                 "use azureml:NAME:VERSION or azureml://registries/R/"
                 f"{key}s/NAME/versions/V (never a label such as @latest)",
             )
@@ -128,22 +128,29 @@ def _check_repo_path(
         findings.add(
             where,
             "path-escape",
-            f"path '{raw}' leaves the repository",
+            f"path '{clip(raw)}' leaves the repository",
             "use a path relative to the repo root, without '..'",
         )
     elif spec.source.is_symlink(clean):
         findings.add(
             where,
             "path-symlink",
-            f"path '{raw}' is a symlink that leads outside the repository",
+            f"path '{clip(raw)}' is a symlink that leads outside the repository",
             "commit the file itself",
         )
     elif not spec.source.exists(clean):
         findings.add(
             where,
             "path-missing",
-            f"file '{raw}' does not exist in the repository",
+            f"file '{clip(raw)}' does not exist in the repository",
             "commit the file or fix the path",
+        )
+    elif spec.source.is_folder(clean):
+        findings.add(
+            where,
+            "path-folder",
+            f"path '{clip(raw)}' is a folder; list its files",
+            "list each file under files: with its own path and sha256",
         )
 
 
@@ -385,7 +392,7 @@ def _check_azure_name(
     findings.add(
         env.location(path),
         "azure-name",
-        f"{what} name '{name}' breaks Azure ML's rule: 3-32 characters, a letter "
+        f"{what} name '{clip(name)}' breaks Azure ML's rule: 3-32 characters, a letter "
         "first, then letters, digits and single hyphens, not ending in a hyphen",
         "rename it" if what == "endpoint" else "set a shorter name: field",
     )

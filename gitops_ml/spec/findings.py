@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 
 from gitops_ml.errors import Location
 
+MAX_QUOTED = 60
+
+
+def clip(text: str, limit: int = MAX_QUOTED) -> str:
+    """A value quoted in a message, cut to ``limit`` characters (a 5,000-digit
+    number or a pasted blob should not flood the report)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -27,8 +35,15 @@ class Findings:
 
     items: list[Finding] = field(default_factory=list)
 
-    def add(self, location: Location, rule: str, message: str, hint: str = "") -> None:
-        finding = Finding(location, rule, message, hint)
+    def add(
+        self,
+        location: Location,
+        rule: str,
+        message: str,
+        hint: str = "",
+        severity: str = "error",
+    ) -> None:
+        finding = Finding(location, rule, message, hint, severity)
         if finding not in self.items:
             self.items.append(finding)
 
@@ -39,6 +54,11 @@ class Findings:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that fail validation (warnings do not)."""
+        return [f for f in self.items if f.severity == "error"]
 
     def __len__(self) -> int:
         return len(self.items)

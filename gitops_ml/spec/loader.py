@@ -9,13 +9,15 @@ written, so later checks can point at the exact line and quote the original text
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from gitops_ml.errors import Location
-from gitops_ml.spec.findings import Findings
+from gitops_ml.spec.findings import Findings, clip
 
 try:  # the C composer is much faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -36,9 +38,12 @@ _COLLECTIONS = {_TAG + "map", _TAG + "seq"}
 class LoadError(Exception):
     """Raised inside the walk; turned into a finding by ``load_document``."""
 
-    def __init__(self, message: str, line: int, column: int, rule: str) -> None:
+    def __init__(
+        self, message: str, line: int, column: int, rule: str, hint: str = ""
+    ) -> None:
         super().__init__(message)
         self.message, self.line, self.column, self.rule = message, line, column, rule
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -82,21 +87,30 @@ def load_document(path: str, raw: bytes, findings: Findings) -> Document | None:
 
 
 def _add(findings: Findings, path: str, error: LoadError) -> None:
-    findings.add(Location(path, error.line, error.column), error.rule, error.message)
+    findings.add(
+        Location(path, error.line, error.column), error.rule, error.message, error.hint
+    )
 
 
 def _load(path: str, raw: bytes) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise LoadError(
             f"file is {len(raw)} bytes, over the {MAX_FILE_BYTES} byte limit",
-            0,
-            0,
+            1,
+            1,
             "file-too-large",
+            "split it or remove what is not needed",
         )
     text = _decode(raw)
     nodes = _compose_all(text)
     if not nodes:
-        raise LoadError("file is empty; it must hold one YAML mapping", 0, 0, "empty")
+        raise LoadError(
+            "file is empty; it must hold one YAML mapping",
+            1,
+            1,
+            "empty",
+            "write the document (apiVersion, kind, metadata, spec) or delete the file",
+        )
     if len(nodes) > 1:
         line = _separator_line(text, nodes[1].start_mark.line)
         raise LoadError(
@@ -174,32 +188,45 @@ def _node_error(node: yaml.Node, message: str, rule: str) -> LoadError:
     return LoadError(message, mark.line + 1, mark.column + 1, rule)
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(raw: bytes) -> str:
+    if raw.startswith(UTF16_BOMS):
+        raise LoadError(
+            "file is UTF-16 text (it starts with a UTF-16 byte order mark)",
+            1,
+            1,
+            "not-utf8",
+            "save the file as UTF-8",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         raise LoadError(
             f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
             f"{exc.start})",
-            line,
-            1,
+            raw[: exc.start].count(b"\n") + 1,
+            exc.start - line_start + 1,
             "not-utf8",
+            "save the file as UTF-8",
         ) from None
     return text.removeprefix("\ufeff")
 
 
 def _compose_all(text: str) -> list[yaml.Node]:
     try:
-        return [n for n in yaml.compose_all(text, Loader=_Loader) if n is not None]
+        nodes = yaml.compose_all(text, Loader=_Loader)
+        return [node for node in nodes if node is not None and not _blank(node)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or str(exc)
         if mark and _tab_at(text, mark.line, mark.column):
             problem = "a tab character is used for indentation; indent with spaces"
             return _raise(problem, line, column, "tab")
-        return _raise(f"invalid YAML: {problem}", line, column, "yaml-syntax")
+        return _raise(_syntax(problem), line, column, "yaml-syntax", SYNTAX_HINT)
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
         return _raise(
@@ -210,9 +237,37 @@ def _compose_all(text: str) -> list[yaml.Node]:
             "yaml-syntax",
         )
     except yaml.YAMLError as exc:
-        return _raise(f"invalid YAML: {exc}", 0, 0, "yaml-syntax")
+        return _raise(f"invalid YAML: {exc}", 1, 1, "yaml-syntax")
     except RecursionError:
-        return _raise("YAML nesting is too deep", 0, 0, "too-deep")
+        return _raise("YAML nesting is too deep", 1, 1, "too-deep")
+
+
+SYNTAX_HINT = "check the indentation of this line and the one above"
+_PLAIN_SYNTAX = {
+    "did not find expected key": "this line does not line up with the keys around it",
+    "could not find expected ':'": "a key here has no ':' after it",
+    "mapping values are not allowed here": "a ': ' here starts a mapping where "
+    "none can start (quote a value that holds ': ')",
+    "did not find expected '-' indicator": "this line does not line up with the "
+    "list items above it",
+    "found unexpected end of stream": "the file ends inside an open quote or bracket",
+}
+
+
+def _syntax(problem: str) -> str:
+    """libyaml's wording as a plain sentence (the original kept in brackets)."""
+    plain = _PLAIN_SYNTAX.get(problem)
+    return f"invalid YAML: {plain} ({problem})" if plain else f"invalid YAML: {problem}"
+
+
+def _blank(node: yaml.Node) -> bool:
+    """A document with no content at all (a lone ``---``)."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == _TAG + "null"
+        and node.value == ""
+        and not node.style
+    )
 
 
 def _char(character: object) -> str:
@@ -230,8 +285,10 @@ def _tab_at(text: str, line: int, column: int) -> bool:
     return line < len(lines) and "\t" in lines[line][: column + 1]
 
 
-def _raise(message: str, line: int, column: int, rule: str) -> list[yaml.Node]:
-    raise LoadError(message, line, column, rule)
+def _raise(
+    message: str, line: int, column: int, rule: str, hint: str = ""
+) -> list[yaml.Node]:
+    raise LoadError(message, line, column, rule, hint)
 
 
 class _Walker:
@@ -301,7 +358,7 @@ class _Walker:
         if node.tag != _TAG + "str" and not node.style:
             raise self._error(
                 node,
-                f"key '{node.value}' is read as {_kind(node.tag)}; quote it",
+                f"key '{clip(str(node.value))}' is read as {_kind(node.tag)}; quote it",
                 "key-type",
             )
         return str(node.value)
@@ -317,20 +374,39 @@ class _Walker:
         if constructor is None:
             raise self._error(node, f"unsupported YAML tag {node.tag}", "tag")
         if tag == "timestamp" and parse_timestamp(text) is None:
-            self.document.problems.append(
-                self._error(
-                    node,
-                    f"timestamp {text} has no time zone; write it like "
-                    "2026-01-31T09:00:00Z (or quote it if it is not a time)",
-                    "timestamp",
-                )
+            self._problem(
+                node,
+                f"timestamp {clip(text)} has no time zone; write it like "
+                "2026-01-31T09:00:00Z (or quote it if it is not a time)",
+                "timestamp",
             )
+        if tag == "int" and (decimal := _leading_zero(text)) is not None:
+            self._problem(
+                node,
+                f"{clip(text)} has a leading zero; write {clip(decimal)} (YAML 1.1 "
+                "reads a leading zero as an octal number)",
+                "leading-zero",
+            )
+            return int(decimal)
         try:
-            return constructor(text)
+            value = constructor(text)
         except ValueError:
             raise self._error(
-                node, f"cannot read '{text}' as {_kind(node.tag)}; quote it", "tag"
+                node,
+                f"cannot read '{clip(text)}' as {_kind(node.tag)}; quote it",
+                "tag",
             ) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            self._problem(
+                node,
+                f"{clip(text)} is not a finite number; write a number",
+                "not-finite",
+            )
+        return value
+
+    def _problem(self, node: yaml.Node, message: str, rule: str) -> None:
+        """A problem that does not stop reading the rest of the document."""
+        self.document.problems.append(self._error(node, message, rule))
 
     def _error(self, node: yaml.Node, message: str, rule: str) -> LoadError:
         return _node_error(node, message, rule)
@@ -344,6 +420,16 @@ def _kind(tag: str) -> str:
         "null": "null",
         "timestamp": "a timestamp",
     }.get(tag.removeprefix(_TAG), tag)
+
+
+def _leading_zero(text: str) -> str | None:
+    """The decimal spelling of a plain integer written with a leading zero."""
+    cleaned = text.replace("_", "")
+    sign = "-" if cleaned.startswith("-") else ""
+    digits = cleaned.lstrip("+-")
+    if len(digits) > 1 and digits.startswith("0") and digits.isdigit():
+        return sign + (digits.lstrip("0") or "0")
+    return None
 
 
 def _bool(text: str) -> bool:
@@ -389,10 +475,44 @@ _CONSTRUCTORS: dict[str, Any] = {
 }
 
 
+# YAML 1.1's timestamp form: lower-case t or spaces, fractions, one-digit hour offsets
+_YAML_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d\d?)-(\d\d?)(?:[Tt]|[ \t]+)(\d\d?):(\d\d):(\d\d)"
+    r"(?:\.(\d*))?[ \t]*(Z|[-+]\d\d?(?::\d\d)?)?$"
+)
+
+
 def parse_timestamp(text: str) -> dt.datetime | None:
-    """An aware datetime from ISO 8601 text, or None when it has no time zone."""
+    """An aware datetime from ISO 8601 or YAML 1.1 timestamp text, or None when it
+    has no time zone (or is not a timestamp)."""
+    match = _YAML_TIMESTAMP.match(text.strip())
+    if match is None:
+        try:
+            value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+        except ValueError:
+            return None
+        return value if value.tzinfo is not None else None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if zone is None:
+        return None
     try:
-        value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+        return dt.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            tzinfo=_zone(zone),
+        )
     except ValueError:
         return None
-    return value if value.tzinfo is not None else None
+
+
+def _zone(text: str) -> dt.tzinfo:
+    if text == "Z":
+        return dt.UTC
+    hours, _, minutes = text[1:].partition(":")
+    offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return dt.timezone(-offset if text[0] == "-" else offset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gitops_ml.errors import Location
 from gitops_ml.spec.documents import (
     Environment,
     Model,
@@ -68,11 +69,33 @@ def load_repo(source: Source, extra_files: list[str] | None = None) -> RepoSpec:
         if extra not in files and extra != CONFIG_FILE:
             files.append(extra)
     spec.files = files
+    _report_nested(source, settings, findings)
     for path in files:
+        if source.is_symlink(path):
+            findings.add(
+                Location(path, 1, 1),
+                "path-symlink",
+                f"{path} is a symlink that leads outside the repository",
+                "commit the file itself instead of a link",
+            )
+            _remember_failed(spec, path, None)
+            continue
         document = _parse(source, path, findings)
         if document is None or not _add(spec, document, findings):
             _remember_failed(spec, path, document)
     return spec
+
+
+def _report_nested(source: Source, settings: Settings, findings: Findings) -> None:
+    for folder in (settings.models_dir, settings.environments_dir):
+        for path in source.nested_yaml(folder):
+            findings.add(
+                Location(path),
+                "nested-file",
+                "spec files in sub-folders are not read",
+                f"move it to {folder}/",
+                severity="warning",
+            )
 
 
 def _remember_failed(spec: RepoSpec, path: str, document: Document | None) -> None:
@@ -126,28 +149,50 @@ def _add(spec: RepoSpec, document: Document, findings: Findings) -> bool:
     if not check_schema(document, schema, findings):
         return False
     name = document.data["metadata"]["name"]
-    folder = (
-        spec.settings.models_dir if kind == "Model" else spec.settings.environments_dir
-    )
+    folder, other = (spec.settings.models_dir, spec.settings.environments_dir)
+    if kind != "Model":
+        folder, other = other, folder
+    if document.path.startswith(other + "/"):
+        findings.add(
+            document.location(("kind",)),
+            "wrong-folder",
+            f"kind {kind} belongs in {folder}/",
+            f"move the file to {folder}/{name}.yaml",
+        )
     _check_file_name(document, folder, name, findings)
     table: dict[str, Any] = spec.models if kind == "Model" else spec.environments
+    built = build_model(document) if kind == "Model" else build_environment(document)
     if name in table:
-        findings.add(
-            document.location(("metadata", "name")),
-            "duplicate-name",
-            f"{kind} '{name}' is already defined in {table[name].document.path}",
-        )
+        _report_duplicate(table, built, kind, findings)
         return True
-    table[name] = (
-        build_model(document) if kind == "Model" else build_environment(document)
-    )
+    table[name] = built
     return True
+
+
+def _report_duplicate(
+    table: dict[str, Any], new: Model | Environment, kind: str, findings: Findings
+) -> None:
+    """Blame the file that was added: the one not named after the document, else
+    the later one; the other keeps the name."""
+    old = table[new.name]
+    if _stem(new.document.path) == new.name and _stem(old.document.path) != new.name:
+        table[new.name], new, old = new, old, new
+    findings.add(
+        new.document.location(("metadata", "name")),
+        "duplicate-name",
+        f"{kind} '{new.name}' is already defined in {old.document.path}",
+        "rename one of them",
+    )
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _check_file_name(
     document: Document, folder: str, name: str, findings: Findings
 ) -> None:
-    stem = document.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = _stem(document.path)
     if document.path.startswith(folder + "/") and stem != name:
         findings.add(
             document.location(("metadata", "name")),

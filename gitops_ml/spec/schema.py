@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -13,7 +14,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from gitops_ml.spec.findings import Findings
+from gitops_ml.spec.findings import Findings, clip
 from gitops_ml.spec.loader import Document
 
 KIND_SCHEMAS = {"Model": "model", "Environment": "environment", "Config": "config"}
@@ -108,7 +109,8 @@ def _report(document: Document, error: ValidationError, findings: Findings) -> N
     if error.validator == "additionalProperties":
         _report_unknown(document, error, findings)
         return
-    findings.add(document.location(path), "schema", _message(document, error))
+    message, hint = _message(document, error)
+    findings.add(document.location(path), "schema", message, hint)
 
 
 def _report_unknown(
@@ -125,59 +127,148 @@ def _report_unknown(
             f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
         )
         findings.add(
-            document.location(path), "unknown-field", f"unknown field '{key}'; {hint}"
+            document.location(path),
+            "unknown-field",
+            f"unknown field '{clip(key)}'; {hint}",
+            f"rename it to {close[0]}" if close else "remove it",
         )
 
 
-def _message(document: Document, error: ValidationError) -> str:
+TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "null",
+}
+TYPE_HINTS = {
+    "array": "list its items under it, each on a line starting with '- '",
+    "object": "write its fields under it, indented",
+}
+
+
+def _message(document: Document, error: ValidationError) -> tuple[str, str]:
+    """A plain sentence and the next step for one schema violation."""
     path = tuple(error.absolute_path)
-    field = _pointer(path)
-    if error.validator == "type" and error.validator_value == "string":
-        scalar = document.scalars.get(path)
-        if scalar is not None and not scalar.quoted:
-            return (
-                f"{field}: {scalar.text} is read as {_read_as(error.instance)}; "
-                f'quote it ("{scalar.text}") to keep it a string'
-            )
-    if error.validator == "type" and error.validator_value in ("number", "integer"):
-        scalar = document.scalars.get(path)
-        if scalar is not None and not scalar.quoted and _float_text(scalar.text):
-            return (
-                f"{field}: {scalar.text} is read as text (YAML 1.1 needs a dot in a "
-                f"number with an exponent); write it like {_dotted(scalar.text)}"
-            )
+    field = _pointer(path) or "the document"
+    scalar = document.scalars.get(path)
+    plain = scalar is not None and not scalar.quoted
+    if error.validator == "type":
+        return _type_message(field, error, scalar.text if plain and scalar else None)
     if error.validator == "required":
-        return f"{field or 'document'}: {error.message}"
+        return _required_message(field, error)
     if error.validator == "const":
-        return f"{field}: must be '{error.validator_value}', not {error.instance!r}"
-    return f"{field}: {error.message}" if field else error.message
+        return (
+            f"{field} must be '{error.validator_value}', not "
+            f"{clip(repr(error.instance))}",
+            f"write {path[-1] if path else field}: {error.validator_value}",
+        )
+    if error.validator == "enum":
+        choices = ", ".join(str(choice) for choice in error.validator_value)
+        return (
+            f"{field} is {clip(repr(error.instance))}, not one of {choices}",
+            "pick one of them",
+        )
+    if error.validator in ("minItems", "minLength") and not error.instance:
+        what = "list" if error.validator == "minItems" else "text"
+        return f"{field} is an empty {what}", "add at least one item" if (
+            what == "list"
+        ) else "write a value"
+    if error.validator in (
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ):
+        bound = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }[str(error.validator)]
+        return (
+            f"{field} must be {bound} {error.validator_value}, not "
+            f"{clip(repr(error.instance))}",
+            "change the value",
+        )
+    if error.validator == "pattern":
+        return (
+            f"{field}: {clip(repr(error.instance))} does not have the expected form",
+            f"it must match {error.validator_value}",
+        )
+    return f"{field}: {clip(error.message)}", ""
+
+
+def _type_message(
+    field: str, error: ValidationError, plain_text: str | None
+) -> tuple[str, str]:
+    wanted = error.validator_value
+    names = wanted if isinstance(wanted, list) else [wanted]
+    words = " or ".join(TYPE_WORDS.get(str(name), str(name)) for name in names)
+    if error.instance is None and (plain_text in ("", None) or "string" in names):
+        if "string" in names:
+            return f"{field} has no value", "write one"
+        return f"{field} must be {words}, not null", TYPE_HINTS.get(str(names[0]), "")
+    if "string" in names and plain_text is not None:
+        return (
+            f"{field}: {clip(plain_text)} is read as {_read_as(error.instance)}",
+            f'quote it ("{clip(plain_text)}") to keep it a string',
+        )
+    if names[0] in ("number", "integer") and plain_text and _float_text(plain_text):
+        return (
+            f"{field}: {clip(plain_text)} is read as text (YAML 1.1 needs a dot and "
+            f"a signed exponent in a number with an exponent)",
+            f"write it like {clip(_dotted(plain_text))}",
+        )
+    return (
+        f"{field} must be {words}, not {_read_as(error.instance)}",
+        TYPE_HINTS.get(str(names[0]), f"write {words}"),
+    )
+
+
+def _required_message(field: str, error: ValidationError) -> tuple[str, str]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    missing = [key for key in error.validator_value if key not in instance]
+    name = missing[0] if missing else str(error.message).split("'")[1]
+    typo = difflib.get_close_matches(name, [str(key) for key in instance], n=1)
+    if typo:
+        return (
+            f"{field} is missing '{name}' ('{clip(typo[0])}' looks like a "
+            "misspelling of it)",
+            f"rename {clip(typo[0])} to {name}",
+        )
+    return f"{field} is missing '{name}'", f"add {name}: VALUE"
 
 
 def _float_text(text: str) -> bool:
     try:
-        float(text)
+        return math.isfinite(float(text))
     except ValueError:
         return False
-    return True
 
 
 def _dotted(text: str) -> str:
+    """The spelling YAML 1.1 reads as a float: a dot and a signed exponent."""
     mantissa, _, exponent = text.lower().partition("e")
     if "." not in mantissa:
         mantissa += ".0"
+    if exponent and exponent[0] not in "+-":
+        exponent = "+" + exponent
     return f"{mantissa}e{exponent}" if exponent else mantissa
 
 
 def _read_as(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, float):
-        return f"the number {value!r}"
-    if isinstance(value, int):
-        return f"the number {value}"
+    if isinstance(value, int | float):
+        return f"the number {clip(repr(value))}"
     if value is None:
         return "null"
-    return type(value).__name__
+    return {"str": "text", "list": "a list", "dict": "a mapping"}.get(
+        type(value).__name__, type(value).__name__
+    )
 
 
 def _pointer(path: tuple[Any, ...]) -> str:

@@ -13,6 +13,11 @@ from gitops_ml.errors import InputError
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+def is_yaml(path: str) -> bool:
+    """True for a .yaml or .yml file name, in any letter case."""
+    return path.lower().endswith(YAML_SUFFIXES)
+
+
 class Source(Protocol):
     """Read-only access to the files of one GitOps repo tree."""
 
@@ -25,11 +30,17 @@ class Source(Protocol):
 
     def list_yaml(self, folder: str) -> list[str]: ...
 
+    def nested_yaml(self, folder: str) -> list[str]:
+        """YAML files in sub-folders of ``folder`` (which are not read)."""
+        ...
+
     def read(self, path: str) -> bytes: ...
 
     def exists(self, path: str) -> bool: ...
 
     def is_symlink(self, path: str) -> bool: ...
+
+    def is_folder(self, path: str) -> bool: ...
 
 
 def normalize(path: str) -> str | None:
@@ -60,7 +71,17 @@ class FolderSource:
         return sorted(
             f"{folder}/{entry.name}"
             for entry in base.iterdir()
-            if entry.name.endswith(YAML_SUFFIXES) and entry.is_file()
+            if is_yaml(entry.name) and entry.is_file()
+        )
+
+    def nested_yaml(self, folder: str) -> list[str]:
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        return sorted(
+            path.relative_to(self.root).as_posix()
+            for path in base.glob("*/**/*")
+            if is_yaml(path.name) and path.is_file()
         )
 
     def read(self, path: str) -> bytes:
@@ -71,6 +92,9 @@ class FolderSource:
 
     def exists(self, path: str) -> bool:
         return (self.root / path).exists()
+
+    def is_folder(self, path: str) -> bool:
+        return (self.root / path).is_dir()
 
     def is_symlink(self, path: str) -> bool:
         """True when the path, or a folder on the way, is a symlink out of the repo."""
@@ -113,7 +137,15 @@ class GitSource:
             for path in self._blobs
             if path.startswith(prefix)
             and "/" not in path[len(prefix) :]
-            and path.endswith(YAML_SUFFIXES)
+            and is_yaml(path)
+        )
+
+    def nested_yaml(self, folder: str) -> list[str]:
+        prefix = folder.rstrip("/") + "/"
+        return sorted(
+            path
+            for path in self._blobs
+            if path.startswith(prefix) and "/" in path[len(prefix) :] and is_yaml(path)
         )
 
     def read(self, path: str) -> bytes:
@@ -126,6 +158,9 @@ class GitSource:
     def exists(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"
         return path in self._blobs or any(p.startswith(prefix) for p in self._blobs)
+
+    def is_folder(self, path: str) -> bool:
+        return path not in self._blobs and self.exists(path)
 
     def is_symlink(self, path: str) -> bool:
         parts = path.split("/")

@@ -8,7 +8,8 @@ Each invalid file states what it must produce in header comments::
     # expect: duplicate-key line 7
     # expect: schema line 9 "quote it"
 
-(rule, line, and optionally a text the message must contain).  Valid cases must produce
+(rule, line, optionally a text the message must contain and, after ``next``, a text
+the hint must contain).  Valid cases must produce
 no finding at all; invalid cases exactly the findings they expect in files that expect
 something, and none anywhere else.
 """
@@ -27,7 +28,10 @@ from gitops_ml.workspace import load_folder
 from tests.conftest import EXAMPLE_PARTS, PROJECT
 
 CASES = Path(__file__).parent / "cases"
-EXPECT = re.compile(rb'^# expect: ([a-z0-9-]+) line (\d+)(?: "([^"]*)")?\s*$', re.M)
+EXPECT = re.compile(
+    rb'^# expect: ([a-z0-9-]+) line (\d+)(?: "([^"]*)")?(?: next "([^"]*)")?\s*$',
+    re.M,
+)
 PLACE = re.compile(rb"^# place: (\S+)\s*$", re.M)
 KIND = re.compile(rb"^kind: *(Model|Environment)\s*$", re.M)
 
@@ -38,6 +42,7 @@ class Expected:
     rule: str
     line: int
     text: str | None
+    hint: str | None = None
 
 
 def _case_ids(kind: str) -> list[Path]:
@@ -63,7 +68,13 @@ def _placement(case: Path) -> dict[str, bytes]:
 
 def _expected(files: dict[str, bytes]) -> set[Expected]:
     return {
-        Expected(path, m[1].decode(), int(m[2]), m[3].decode() if m[3] else None)
+        Expected(
+            path,
+            m[1].decode(),
+            int(m[2]),
+            m[3].decode() if m[3] else None,
+            m[4].decode() if m[4] else None,
+        )
         for path, raw in files.items()
         for m in EXPECT.finditer(raw)
     }
@@ -87,6 +98,7 @@ def _matches(finding: Finding, want: Expected) -> bool:
         and finding.rule == want.rule
         and finding.location.line == want.line
         and (want.text is None or want.text in finding.message)
+        and (want.hint is None or want.hint in finding.hint)
     )
 
 
