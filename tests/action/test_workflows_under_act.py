@@ -136,9 +136,10 @@ def test_pull_request_workflow_publishes_validate_and_plan_check_runs(
     assert run.job_results() == {"check": "success"}, run.log()
     assert github.fake.violations == []
     runs = {r["name"]: r for r in github.fake.check_runs.values()}
+    assert set(runs) == {"gitops-ml/validate", "gitops-ml/plan"}, runs
     assert {r["head_sha"] for r in runs.values()} == {head}
-    assert all(r["conclusion"] == "success" for r in runs.values())
-    assert any("plan" in name for name in runs), runs
+    assert {r["conclusion"] for r in runs.values()} == {"success"}
+    assert runs["gitops-ml/plan"]["output"]["title"].endswith(": dev")
 
 
 def test_promote_workflow_opens_a_pull_request(
