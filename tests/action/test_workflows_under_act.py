@@ -38,6 +38,41 @@ def test_ci_self_test_runs_the_action_on_the_example_tree(
     assert "### gitops-ml validate" in run.summaries()
 
 
+def _pull_request_event(base: str, head: str, branch: str) -> dict[str, object]:
+    return {
+        "number": 7,
+        "pull_request": {
+            "number": 7,
+            "base": {"sha": base, "ref": "main"},
+            "head": {"sha": head, "ref": branch},
+        },
+        "repository": {"full_name": "acme/models"},
+    }
+
+
+def test_minimal_workflow_annotates_a_pin_of_an_unknown_version(
+    act: Act, gitops_repo: GitRepo
+) -> None:
+    base = gitops_repo.head
+    gitops_repo.git("checkout", "-q", "-b", "typo")
+    gitops_repo.replace("environments/dev.yaml", '"1.9"', '"9.9"')
+    head = gitops_repo.commit("dev: churn-model 9.9")
+
+    run = act.run(
+        gitops_repo.path,
+        "pull_request",
+        EXAMPLES / "gitops-ml-minimal.yml",
+        _pull_request_event(base, head, "typo"),
+    )
+
+    assert run.job_results() == {"validate": "failure"}, run.log()
+    errors = [a for a in run.annotations() if a["command"] == "error"]
+    assert errors, run.log()
+    assert {a["kvPairs"].get("file") for a in errors} == {"environments/dev.yaml"}
+    assert "9.9" in errors[0]["arg"]
+    assert "### gitops-ml validate" in run.summaries()
+
+
 def test_apply_workflow_applies_each_environment_the_push_changed(
     act: Act, gitops_repo: GitRepo
 ) -> None:
@@ -119,15 +154,7 @@ def test_pull_request_workflow_publishes_validate_and_plan_check_runs(
     gitops_repo.git("checkout", "-q", "-b", "promote/churn-model/dev")
     gitops_repo.replace("environments/dev.yaml", '"1.9"', '"1.10"')
     head = gitops_repo.commit("dev: churn-model 1.10")
-    event = {
-        "number": 7,
-        "pull_request": {
-            "number": 7,
-            "base": {"sha": base, "ref": "main"},
-            "head": {"sha": head, "ref": "promote/churn-model/dev"},
-        },
-        "repository": {"full_name": "acme/models"},
-    }
+    event = _pull_request_event(base, head, "promote/churn-model/dev")
 
     run = act.run(
         gitops_repo.path, "pull_request", EXAMPLES / "gitops-ml-pull-request.yml", event
