@@ -33,6 +33,7 @@ COMMANDS = (
 )
 MULTI_ENV_COMMANDS = ("plan", "apply", "drift", "status", "history")
 REPORTS = ("check-run", "summary", "none")
+CHECK_RUN_COMMANDS = ("validate", "plan", "promote")  # those with --report check-run
 # exit code -> check-run style conclusion
 CONCLUSIONS = {0: "success", 75: "neutral", 130: "cancelled"}
 
@@ -58,6 +59,12 @@ class Inputs:
             raise InputError(
                 f"unknown report {report!r}",
                 hint=f"set the report input to one of: {', '.join(REPORTS)}",
+            )
+        if report == "check-run" and command not in CHECK_RUN_COMMANDS:
+            raise InputError(
+                f"{command} cannot publish a check run",
+                hint="set report to summary or none (check runs come from: "
+                f"{', '.join(CHECK_RUN_COMMANDS)})",
             )
         try:
             args = shlex.split(env.get("INPUT_ARGS", ""))

@@ -6,7 +6,7 @@ from gitops_ml.promotion.history import Hold, PinChange, Release
 from gitops_ml.promotion.publish import Opened
 from gitops_ml.promotion.rollback import Rollback
 from gitops_ml.report.console import console
-from gitops_ml.report.github import md_escape
+from gitops_ml.report.github import append_summary, md_escape, set_outputs
 from gitops_ml.report.render import emit_json
 
 
@@ -39,6 +39,10 @@ def render_rollback(result: Rollback, opened: Opened | None, fmt: str) -> None:
             }
         )
         return
+    if fmt == "github":
+        append_summary(rollback_markdown(result))
+        if opened:
+            set_outputs({"pull-request-url": opened.url})
     out = console()
     out.print(result.title, markup=False, style="bold")
     out.print(f"committed {result.commit[:7]} on branch {result.branch}", markup=False)

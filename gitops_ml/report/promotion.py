@@ -8,7 +8,7 @@ from gitops_ml.github.checks import CheckReport
 from gitops_ml.promotion import trailers
 from gitops_ml.promotion.promote import Promotion
 from gitops_ml.report.console import console
-from gitops_ml.report.github import append_summary, md_escape
+from gitops_ml.report.github import append_summary, md_escape, set_outputs
 from gitops_ml.report.render import emit_json
 
 MARKER = "<!-- gitops-ml:promotion -->"
@@ -111,6 +111,8 @@ def render(promotion: Promotion, pull: dict[str, Any] | None, fmt: str) -> None:
         return
     if fmt == "github" and not promotion.no_change:
         append_summary(markdown(promotion))
+    if fmt == "github" and pull:
+        set_outputs({"pull-request-url": str(pull["url"])})
     out = console()
     if promotion.no_change:
         out.print(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.action.act_harness import ACTION_REF, Act, clean_copy, write_stubs
-from tests.action.github_server import FakeGitHub, GitHubServer
+from tests.action.github_server import GitHubServer
 from tests.action.tools import PROJECT, tool
 from tests.conftest import GitRepo
+from tests.github_fake import FakeGitHub
 
 ENVIRONMENT = """apiVersion: gitops-ml/v1
 kind: Environment
@@ -42,9 +44,23 @@ def act_setup(
     return binary, pytestconfig.cache.mkdir("action-venvs"), repositories
 
 
+JOB_TOKEN = "ghs_jobtokenFAKE0123456789"
+REMOTE = "https://github.com/acme/models.git"
+
+
 @pytest.fixture
-def github() -> Iterator[GitHubServer]:
-    with GitHubServer(FakeGitHub(owner="acme", repo="models")) as server:
+def origin(tmp_path: Path) -> Path:
+    """A bare repository standing in for the GitOps repo on GitHub."""
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    return bare
+
+
+@pytest.fixture
+def github(origin: Path) -> Iterator[GitHubServer]:
+    """The GitHub fake on loopback; it accepts the job's token until a test says."""
+    fake = FakeGitHub(owner="acme", name="models", token=JOB_TOKEN, origin=origin)
+    with GitHubServer(fake) as server:
         yield server
 
 
@@ -64,7 +80,7 @@ def act(act_setup: tuple[str, Path, dict], github: GitHubServer, tmp_path: Path)
             "GITOPS_ML_CACHE_DIR": str(base),
         },
         secrets={
-            "GITHUB_TOKEN": "ghs_jobtokenFAKE0123456789",
+            "GITHUB_TOKEN": JOB_TOKEN,
             "GITOPS_ML_APP_PRIVATE_KEY": "not-a-key",
         },
         variables={"GITOPS_ML_APP_ID": "12345"},
@@ -79,11 +95,13 @@ def environment(name: str, version: str, root: Path, upstream: str = "") -> str:
 
 
 @pytest.fixture
-def gitops_repo(tmp_path: Path) -> GitRepo:
-    """A GitOps repo with dev and prod on filesystem targets, committed on main.
+def gitops_repo(tmp_path: Path, origin: Path) -> GitRepo:
+    """A GitOps repo with dev -> staging -> prod on filesystem targets, on main.
 
     The served folders are outside the repo (under ``tmp_path / "sites"``), since
-    act runs each job in its own copy of the repo.
+    act runs each job in its own copy of the repo. Its ``origin`` names GitHub, and
+    git reads and writes the bare ``origin`` in its place (``insteadOf``), so act
+    sees acme/models and pushes stay on this machine. Push with ``git push``.
     """
     sites = tmp_path / "sites"
     work = tmp_path / "gitops"
@@ -94,11 +112,14 @@ def gitops_repo(tmp_path: Path) -> GitRepo:
     sites.mkdir()
     (work / "serving").symlink_to(sites)  # committed: every copy serves from sites
     repo.write("environments/dev.yaml", environment("dev", "1.9", Path("serving")))
-    repo.write(
-        "environments/prod.yaml",
-        environment("prod", "1.9", Path("serving"), upstream="dev"),
-    )
+    for name, upstream in (("staging", "dev"), ("prod", "staging")):
+        repo.write(
+            f"environments/{name}.yaml",
+            environment(name, "1.9", Path("serving"), upstream=upstream),
+        )
     repo.git("init", "-q", "-b", "main")
-    repo.git("remote", "add", "origin", "https://github.com/acme/models.git")
-    repo.commit("GitOps tree: dev and prod on churn-model 1.9")
+    repo.git("remote", "add", "origin", REMOTE)
+    repo.git("config", f"url.{origin}.insteadOf", REMOTE)
+    repo.commit("GitOps tree: dev, staging and prod on churn-model 1.9")
+    repo.git("push", "-q", "origin", "main")
     return repo

@@ -59,6 +59,11 @@ def test_bad_inputs_are_one_clear_error(
         action.Inputs.from_env(variables)
 
 
+def test_a_check_run_report_is_refused_for_a_command_that_cannot_publish_one() -> None:
+    with pytest.raises(InputError, match="apply cannot publish a check run"):
+        action.Inputs.from_env({"INPUT_COMMAND": "apply", "INPUT_REPORT": "check-run"})
+
+
 def test_validate_refuses_the_environments_input() -> None:
     inputs = action.Inputs.from_env(
         {"INPUT_COMMAND": "validate", "INPUT_ENVIRONMENTS": "dev"}

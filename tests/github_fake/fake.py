@@ -85,7 +85,7 @@ class FakeGitHub:
             f"{re.escape(parts.path)}(/.*)?$"
         )
         for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
-            mock.add_callback(method, url, callback=self._serve)
+            mock.add_callback(method, url, callback=self.serve)
 
     @property
     def full_name(self) -> str:
@@ -135,7 +135,8 @@ class FakeGitHub:
 
     # --- dispatch -------------------------------------------------------------
 
-    def _serve(self, request: Any) -> Reply:
+    def serve(self, request: Any) -> Reply:
+        """Answer one request (``method``, ``url``, ``headers``, ``body``)."""
         parts = urlsplit(request.url)
         base_path = urlsplit(self.api_url).path
         path = parts.path[len(base_path) :] if parts.path.startswith(base_path) else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -150,3 +151,9 @@ def add_version(root: Path, version: str, created: str) -> None:
         "servingVersion: 10", "servingVersion: 11"
     )
     path.write_text(text.rstrip("\n") + "\n" + block)
+
+
+def step_outputs(path: Path) -> dict[str, str]:
+    """The ``name<<DELIMITER`` blocks a step wrote to its ``$GITHUB_OUTPUT`` file."""
+    blocks = re.findall(r"^(\S+)<<(\S+)\n(.*?)\n\2$", path.read_text(), re.M | re.S)
+    return {name: value for name, _, value in blocks}

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import git
+import pytest
 
 from tests.github_fake import FakeGitHub
+from tests.github_fake.factories import HTML
 from tests.promotion.promotion_repo import (
     BRANCH,
     Promote,
@@ -14,6 +16,7 @@ from tests.promotion.promotion_repo import (
     commit_all,
     prod_pin,
     set_pin,
+    step_outputs,
 )
 
 ARGS = ("churn-model", "--from", "staging", "--to", "prod", "--open-pr")
@@ -107,3 +110,17 @@ def test_every_request_is_in_the_contract_and_the_promotion_costs_few_requests(
 
     assert github_env.violations == []
     assert len(github_env.calls) <= 10
+
+
+def test_with_github_format_the_pr_url_becomes_a_step_output(
+    github_env: FakeGitHub,
+    promote: Promote,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    output = tmp_path / "github-output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+
+    assert promote(*ARGS, "--format", "github") == 0
+
+    assert step_outputs(output) == {"pull-request-url": f"{HTML}/acme/models/pull/1"}

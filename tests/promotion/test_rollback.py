@@ -8,7 +8,15 @@ import git
 import pytest
 
 from tests.github_fake import FakeGitHub
-from tests.promotion.promotion_repo import BRANCH, Promote, cli, merge, prod_pin
+from tests.github_fake.factories import HTML
+from tests.promotion.promotion_repo import (
+    BRANCH,
+    Promote,
+    cli,
+    merge,
+    prod_pin,
+    step_outputs,
+)
 
 ROLLBACK = "gitops-ml/rollback/prod/churn-model"
 
@@ -87,3 +95,22 @@ def test_rollback_to_a_revision_restores_that_revisions_pin(
 
     assert cli(work, "rollback", "--env", "prod", "--to", first) == 0
     assert prod_pin(work, ROLLBACK) == "1.9"
+
+
+def test_with_github_format_the_revert_pr_url_becomes_a_step_output(
+    github_env: FakeGitHub,
+    promote: Promote,
+    work: git.Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    promote("churn-model", "--to", "prod")
+    merge(work, BRANCH)
+    output = tmp_path / "github-output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+
+    assert (
+        cli(work, "rollback", "--env", "prod", "--open-pr", "--format", "github") == 0
+    )
+
+    assert step_outputs(output) == {"pull-request-url": f"{HTML}/acme/models/pull/1"}
