@@ -94,7 +94,8 @@ def test_workflow_grants_nothing_at_the_top_and_pins_actions_by_sha(
                 assert step["with"]["persist-credentials"] is False
 
 
-def test_the_minimal_workflow_in_the_docs_is_the_tested_example() -> None:
-    docs = (PROJECT / "docs" / "action.md").read_text()
+@pytest.mark.parametrize("doc", ["docs/action.md", "README.md"])
+def test_the_minimal_workflow_in_the_docs_is_the_tested_example(doc: str) -> None:
+    text = (PROJECT / doc).read_text()
     example = PROJECT / "examples" / "workflows" / "gitops-ml-minimal.yml"
-    assert f"```yaml\n{example.read_text()}```" in docs
+    assert f"```yaml\n{example.read_text()}```" in text
