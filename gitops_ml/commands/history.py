@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from gitops_ml.promotion.history import read_history
+from gitops_ml.promotion.history import History, read_history
+from gitops_ml.promotion.promote import model_named
 from gitops_ml.report import history as report
+from gitops_ml.spec.repo import RepoSpec
 from gitops_ml.workspace import load_revision, repo_root
 
 HELP = "show promotions, rollbacks and holds per environment and model"
@@ -21,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     root = repo_root(args.repo)
     spec = load_revision(root, args.ref)
     history = read_history(root, spec, args.ref)
+    _check_names(spec, history, args.env, args.model)
     changes = [
         c
         for c in history.changes
@@ -35,3 +38,13 @@ def run(args: argparse.Namespace) -> int:
     ]
     report.render_history(changes, history.releases, holds, args.format)
     return 0
+
+
+def _check_names(
+    spec: RepoSpec, history: History, env: str | None, model: str | None
+) -> None:
+    """Unknown names are errors, as in promote; names only in the past are fine."""
+    if env and not any(c.environment == env for c in history.changes):
+        spec.environment(env)
+    if model and not any(c.model == model for c in history.changes):
+        model_named(spec, model)

@@ -10,11 +10,11 @@ from pathlib import Path
 import git
 
 from gitops_ml import gitrepo
-from gitops_ml.github.client import GitHub, GitHubSettings
+from gitops_ml.github.client import GitHub
 from gitops_ml.github.publishing import (
     add_report_argument,
+    connect,
     publish_report,
-    repository_of,
     wants_check_run,
 )
 from gitops_ml.promotion import branch as branches
@@ -116,7 +116,7 @@ def _publish(
         if wants_check_run(args):
             published(publish_report(root, check), check, args.format)
         return None
-    gh = github or GitHub(GitHubSettings.from_env(repository_of(root)))
+    gh = connect(root, github)
     change = Change(
         promotion.branch,
         promotion.commit,

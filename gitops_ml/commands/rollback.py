@@ -6,8 +6,8 @@ import argparse
 import os
 
 from gitops_ml import gitrepo
-from gitops_ml.github.client import GitHub, GitHubSettings
-from gitops_ml.github.publishing import repository_of
+from gitops_ml.github.client import GitHub
+from gitops_ml.github.publishing import connect
 from gitops_ml.promotion import branch as branches
 from gitops_ml.promotion.publish import Change, open_pull_request
 from gitops_ml.promotion.rollback import roll_back
@@ -28,7 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, github: GitHub | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
+    return execute(args)
+
+
+def execute(args: argparse.Namespace, github: GitHub | None = None) -> int:
+    """Run rollback; ``github`` is the client to use (tests inject sleep and clock)."""
     root = repo_root(args.repo)
     repo = gitrepo.open_repo(root)
     settings = load_folder(root).settings
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace, github: GitHub | None = None) -> int:
     branches.set_branch(repo, result.branch, result.commit)
     opened = None
     if args.open_pr:
-        gh = github or GitHub(GitHubSettings.from_env(repository_of(root)))
+        gh = connect(root, github)
         body = report.rollback_markdown(result)
         change = Change(
             result.branch, result.commit, settings.deploy_branch, result.title, body

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
 from github import Auth, Github, GithubException
 from github.GithubException import RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
@@ -31,6 +33,10 @@ class RateLimited(TransientError):
 
 class PermissionDenied(TargetError):
     """The token may not do this (a real 403, not a rate limit)."""
+
+
+class Unreachable(TransientError):
+    """No answer from GitHub at all: refused, timed out, unknown host, TLS failure."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,27 @@ def github_errors(action: str) -> Iterator[None]:
         yield
     except GithubException as exc:
         raise classify(exc, action) from None
+
+
+@contextmanager
+def reaching(api_url: str) -> Iterator[None]:
+    """Turn "no answer at all" (refused, timed out, unknown host, TLS) into an error."""
+    try:
+        yield
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise Unreachable(
+            f"cannot reach GitHub at {without_userinfo(api_url)} "
+            f"({type(exc).__name__})",
+            hint="check GITHUB_API_URL (default https://api.github.com; GitHub "
+            "Enterprise Server: https://HOST/api/v3) and the network, then re-run",
+        ) from None
+
+
+def without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def classify(exc: GithubException, action: str) -> GitopsError:

@@ -32,6 +32,7 @@ class GateResult:
     passed: bool
     detail: str
     kind: str  # threshold | noRegression | soak | upstream | hold
+    next: str = ""  # what to do when the gate fails
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,20 @@ def threshold(gate: dict[str, Any], candidate: ModelVersion) -> GateResult:
             False,
             f"metric '{metric}' is missing on {candidate.version}",
             "threshold",
+            _missing(metric, candidate.version),
         )
     actual = float(candidate.metrics[metric])
     passed = OPS[op](actual, value)
-    return GateResult(name, passed, f"{candidate.version}: {actual:g}", "threshold")
+    detail = f"{candidate.version}: {actual:g}"
+    hint = (
+        f"metric {metric} misses {op} {value:g}: register a better version or "
+        "change the gate"
+    )
+    return GateResult(name, passed, detail, "threshold", "" if passed else hint)
+
+
+def _missing(metric: str, version: str) -> str:
+    return f"record metric {metric} on {version} in the model file, or change the gate"
 
 
 def no_regression(
@@ -100,22 +111,33 @@ def no_regression(
                 False,
                 f"metric '{metric}' is missing on {side.version}",
                 "noRegression",
+                _missing(metric, side.version),
             )
     new, old = float(candidate.metrics[metric]), float(live.metrics[metric])
     allowed = tolerance * abs(old) if relative else tolerance
     passed = new >= old - allowed if higher else new <= old + allowed
     detail = f"{candidate.version}: {new:g} vs live {live.version}: {old:g}"
-    return GateResult(name, passed, detail, "noRegression")
+    hint = (
+        f"metric {metric} regresses against {live.version}: register a better "
+        "version or change the gate"
+    )
+    return GateResult(name, passed, detail, "noRegression", "" if passed else hint)
 
 
 def soak(
     duration: str, version: str, upstream: UpstreamObservation | None, now: datetime
 ) -> GateResult:
-    name = f"soak {duration} in {upstream.environment if upstream else 'upstream'}"
+    where = upstream.environment if upstream else "upstream"
+    name = f"soak {duration} in {where}"
     if upstream is None or upstream.live_since is None:
         why = upstream.detail if upstream else "the upstream target was not observed"
         return GateResult(
-            name, False, f"{version} is not live upstream ({why})", "soak"
+            name,
+            False,
+            f"{version} is not live upstream ({why})",
+            "soak",
+            f"make {version} live and healthy in {where} (gitops-ml apply --env "
+            f"{where}), then wait {duration} for the soak",
         )
     needed = parse_duration(duration)
     live_for = now.astimezone(UTC) - upstream.live_since
@@ -123,7 +145,8 @@ def soak(
         return GateResult(name, True, f"live for {format_duration(live_for)}", "soak")
     remaining = format_duration(needed - live_for)
     detail = f"live for {format_duration(live_for)}; {remaining} to go"
-    return GateResult(name, False, detail, "soak")
+    hint = f"wait {remaining} for the soak in {where}, then re-run"
+    return GateResult(name, False, detail, "soak", hint)
 
 
 def upstream_state(version: str, upstream: UpstreamObservation | None) -> GateResult:
@@ -134,7 +157,12 @@ def upstream_state(version: str, upstream: UpstreamObservation | None) -> GateRe
     name = f"{upstream.environment} in sync and healthy"
     passed = upstream.in_sync and upstream.healthy
     detail = upstream.detail or ("yes" if passed else "no")
-    return GateResult(name, passed, detail, "upstream")
+    env = upstream.environment
+    hint = (
+        f"bring {env} in sync and healthy (gitops-ml status --env {env}, then "
+        f"gitops-ml apply --env {env})"
+    )
+    return GateResult(name, passed, detail, "upstream", "" if passed else hint)
 
 
 def evaluate(

@@ -73,13 +73,21 @@ class History:
         return None
 
     def last_promotion(self, environment: str, model: str | None) -> PinChange | None:
+        """The newest promotion into ``environment`` (of ``model``, if named).
+
+        A pin that was added (or removed) is not a promotion, and nothing before it
+        counts: the pin's story starts again there.
+        """
+        closed: set[str] = set()
         for change in reversed(self.changes):
-            if change.environment != environment or change.kind == "removed":
+            if change.environment != environment or change.model in closed:
                 continue
             if model and change.model != model:
                 continue
-            if change.kind in ("promotion", "added"):
+            if change.kind == "promotion":
                 return change
+            if change.kind in ("added", "removed"):
+                closed.add(change.model)
         return None
 
 

@@ -54,6 +54,11 @@ class Promotion:
         return all(g.passed for g in self.gates)
 
     @property
+    def next_steps(self) -> list[str]:
+        """What to do about the failing gates, one line each, no repeats."""
+        return list(dict.fromkeys(g.next for g in self.gates if g.next))
+
+    @property
     def no_change(self) -> bool:
         return self.live == self.version
 
@@ -93,10 +98,11 @@ def prepare(
     root: Path, spec: RepoSpec, request: Request, observe: Observe, now: datetime
 ) -> Promotion:
     target = spec.environment(request.to)
-    model = _model(spec, request.model)
+    model = model_named(spec, request.model)
     source = _source(spec, target, request)
     version = _candidate(spec, model, source, request)
     live = _pinned(target, model)
+    _refuse_downgrade(model, version, live, target.name, request.force)
     text = spec.source.read(target.document.path).decode("utf-8")
     promotion = Promotion(
         model=model.name,
@@ -160,10 +166,15 @@ def _hold_gate(promotion: Promotion) -> GateResult:
     )
     if promotion.forced:
         return GateResult(name, True, f"--force given; {detail}", "hold")
-    return GateResult(name, False, detail, "hold")
+    hint = (
+        f"release the hold (gitops-ml hold release {hold.model}@{hold.version}) "
+        "or pass --force"
+    )
+    return GateResult(name, False, detail, "hold", hint)
 
 
-def _model(spec: RepoSpec, name: str) -> Model:
+def model_named(spec: RepoSpec, name: str) -> Model:
+    """The model called ``name``, or an error listing the known ones."""
     if name not in spec.models:
         known = ", ".join(sorted(spec.models)) or "none"
         raise InputError(
@@ -173,8 +184,31 @@ def _model(spec: RepoSpec, name: str) -> Model:
     return spec.models[name]
 
 
+def _refuse_downgrade(
+    model: Model, version: str, live: str | None, target: str, force: bool
+) -> None:
+    """Promotion moves forward; going back is a rollback, which records a hold."""
+    if live is None or force or not is_earlier(model, version, live):
+        return
+    raise InputError(
+        f"{model.name} {version} is older than {live}, which {target} pins: "
+        "promote only moves a version forward",
+        hint=f"to go back use gitops-ml rollback --env {target} --model {model.name} "
+        f"(it holds {live}); --force pins the older version anyway",
+    )
+
+
 def _source(spec: RepoSpec, target: Environment, request: Request) -> str | None:
     upstream = target.upstream
+    source = request.source or upstream
+    if source == target.name:
+        other = upstream if upstream and upstream != source else ""
+        raise InputError(
+            f"cannot promote {target.name} from itself (from: {source})",
+            hint=f"use --from {other}"
+            if other
+            else "name another environment with --from, or pass --version V",
+        )
     mismatch = request.source and upstream and request.source != upstream
     if mismatch and not request.force:
         raise InputError(
@@ -182,7 +216,6 @@ def _source(spec: RepoSpec, target: Environment, request: Request) -> str | None
             location=target.location(("spec", "promotion", "from")),
             hint=f"use --from {upstream}, or --force to promote from elsewhere",
         )
-    source = request.source or upstream
     if source:
         spec.environment(source)
     return source
@@ -191,6 +224,12 @@ def _source(spec: RepoSpec, target: Environment, request: Request) -> str | None
 def _candidate(
     spec: RepoSpec, model: Model, source: str | None, request: Request
 ) -> str:
+    if request.version is not None and not request.version.strip():
+        raise InputError(
+            "--version is empty",
+            hint="pass a version (--version 1.10), or leave it out to take the "
+            "upstream environment's",
+        )
     if request.version:
         version = request.version
     elif source:

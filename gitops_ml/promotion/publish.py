@@ -8,7 +8,7 @@ import git
 
 from gitops_ml.github import checks, pulls
 from gitops_ml.github.checks import CheckReport, Published
-from gitops_ml.github.client import GitHub
+from gitops_ml.github.client import GitHub, Unreachable, reaching
 from gitops_ml.promotion import branch as branches
 
 
@@ -53,8 +53,21 @@ def open_pull_request(
     pushed = expected != change.commit
     if pushed:
         branches.push_branch(repo, remote, change.branch, expected, token)
-    outcome = pulls.open_or_update(
-        gh, change.branch, change.base_branch, change.title, change.body, change.draft
-    )
-    published = checks.publish(gh, change.commit, report) if report else None
+    try:
+        with reaching(gh.settings.api_url):
+            outcome = pulls.open_or_update(
+                gh,
+                change.branch,
+                change.base_branch,
+                change.title,
+                change.body,
+                change.draft,
+            )
+            published = checks.publish(gh, change.commit, report) if report else None
+    except Unreachable as exc:
+        state = "was pushed" if pushed else "is already"
+        raise Unreachable(
+            f"{exc.message}; the branch {change.branch} {state} on {remote}",
+            hint=f"{exc.hint}: the re-run opens or updates the pull request",
+        ) from None
     return Opened(outcome.number, outcome.url, outcome.created, pushed, published)

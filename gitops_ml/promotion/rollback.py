@@ -11,6 +11,7 @@ from gitops_ml.errors import InputError
 from gitops_ml.promotion import branch as branches
 from gitops_ml.promotion import trailers, yamledit
 from gitops_ml.promotion.history import PinChange, read_history
+from gitops_ml.promotion.promote import model_named
 from gitops_ml.spec.repo import RepoSpec
 from gitops_ml.workspace import load_revision
 
@@ -56,6 +57,8 @@ def roll_back(
     to: str | None = None,
 ) -> Rollback:
     env = spec.environment(environment)
+    if model:
+        model_named(spec, model)
     if to:
         return _to_revision(root, repo, spec, environment, model, to)
     change = read_history(root, spec, spec.source.commit_sha).last_promotion(
@@ -116,14 +119,19 @@ def _to_revision(
     to: str,
 ) -> Rollback:
     env = spec.environment(environment)
-    old = load_revision(root, to).environment(environment)
-    wanted = {m: v for m, v, _ in old.pins()}
+    wanted = _pins_at(root, spec, environment, model, to)
     current = {m: v for m, v, _ in env.pins()}
     models = [m for m in current if (model is None or m == model) and m in wanted]
     moved = [m for m in models if wanted[m] != current[m]]
-    if len(moved) != 1:
+    if not moved:
         raise InputError(
-            f"--to {to} would change {len(moved)} model pins in {environment}",
+            f"{environment} pins the same versions as at {to}: nothing to roll back",
+            hint=f"pick an earlier revision (gitops-ml history --env {environment})",
+        )
+    if len(moved) > 1:
+        raise InputError(
+            f"--to {to} would change {len(moved)} model pins in {environment}: "
+            f"{', '.join(moved)}",
             hint="name exactly one model with --model",
         )
     name = moved[0]
@@ -136,3 +144,26 @@ def _to_revision(
         repo, result.base, env.document.path, new_text, result.message()
     )
     return result
+
+
+def _pins_at(
+    root: Path, spec: RepoSpec, environment: str, model: str | None, to: str
+) -> dict[str, str]:
+    """model -> version the environment pinned at ``to``, or why there is none."""
+    old = load_revision(root, to)
+    path = spec.environment(environment).document.path
+    if environment not in old.environments:
+        raise InputError(
+            f"no promotion into {environment} found: {path} does not exist at {to}",
+            hint=f"pick a revision where it exists (gitops-ml history --env "
+            f"{environment})",
+        )
+    wanted = {m: v for m, v, _ in old.environment(environment).pins()}
+    if model and model not in wanted:
+        raise InputError(
+            f"no promotion into {environment} found: it pinned no version of {model} "
+            f"at {to}",
+            hint=f"pick a revision where it did (gitops-ml history --env "
+            f"{environment} --model {model})",
+        )
+    return wanted

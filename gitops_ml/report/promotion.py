@@ -42,6 +42,8 @@ def markdown(promotion: Promotion, remote: str = "origin", base: str = "main") -
         "",
         *gate_table(promotion),
         "",
+        *[f"Next: {md_escape(step)}  " for step in promotion.next_steps],
+        *([""] if promotion.next_steps else []),
         "### Lineage",
         "",
         *[f"- {md_escape(k)}: `{v}`" for k, v in promotion.lineage.items()],
@@ -97,7 +99,13 @@ def to_json(promotion: Promotion, pull: dict[str, Any] | None) -> dict[str, Any]
         "branch": promotion.branch if promotion.commit else None,
         "commit": promotion.commit or None,
         "gates": [
-            {"gate": g.gate, "kind": g.kind, "passed": g.passed, "detail": g.detail}
+            {
+                "gate": g.gate,
+                "kind": g.kind,
+                "passed": g.passed,
+                "detail": g.detail,
+                "next": g.next or None,
+            }
             for g in promotion.gates
         ],
         "lineage": promotion.lineage,
@@ -126,6 +134,8 @@ def render(promotion: Promotion, pull: dict[str, Any] | None, fmt: str) -> None:
         mark = "[green]pass[/green]" if gate.passed else "[red]FAIL[/red]"
         out.print(f"  {mark} {gate.gate}: ", markup=True, end="")
         out.print(gate.detail, markup=False)
+    for step in promotion.next_steps:
+        out.print(f"next: {step}", markup=False)
     if promotion.commit:
         out.print(
             f"committed {promotion.commit[:7]} on branch {promotion.branch}",

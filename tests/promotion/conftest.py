@@ -4,7 +4,17 @@ from tests.promotion.promotion_repo import (
     isolated_git,
     origin,
     promote,
+    rollback,
     work,
 )
 
-__all__ = ["fake", "github_env", "isolated_git", "origin", "promote", "sleeps", "work"]
+__all__ = [
+    "fake",
+    "github_env",
+    "isolated_git",
+    "origin",
+    "promote",
+    "rollback",
+    "sleeps",
+    "work",
+]

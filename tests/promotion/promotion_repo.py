@@ -13,6 +13,7 @@ import pytest
 
 from gitops_ml.cli import build_parser
 from gitops_ml.commands import promote as promote_command
+from gitops_ml.commands import rollback as rollback_command
 from gitops_ml.github.client import GitHub
 from gitops_ml.promotion.gates import UpstreamObservation
 from gitops_ml.spec.repo import RepoSpec
@@ -109,6 +110,23 @@ def promote(work: git.Repo, fake: FakeGitHub, sleeps: Sleeps) -> Promote:
         return promote_command.execute(
             args, observe=healthy_for(upstream_days), now=NOW, github=github
         )
+
+    return run
+
+
+Rollback = Callable[..., int]
+
+
+@pytest.fixture
+def rollback(work: git.Repo, fake: FakeGitHub, sleeps: Sleeps) -> Rollback:
+    """Run ``gitops-ml rollback`` on the clone with the GitHub client promote uses."""
+    github = GitHub(settings_for(fake), sleep=sleeps, clock=NOW.timestamp)
+
+    def run(*argv: str) -> int:
+        args = build_parser().parse_args(
+            ["rollback", "--repo", str(work.working_dir), *argv]
+        )
+        return rollback_command.execute(args, github=github)
 
     return run
 

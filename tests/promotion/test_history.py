@@ -34,3 +34,34 @@ def test_a_second_pin_of_a_newer_version_is_a_promotion_and_dropping_it_a_rollba
     assert [(h["environment"], h["version"]) for h in report["holds"]] == [
         ("local", "1.10")
     ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "name", "expected"),
+    [
+        ("--env", "nowhere", "environment 'nowhere' does not exist"),
+        ("--model", "nomodel", "model 'nomodel' does not exist"),
+    ],
+)
+def test_history_of_an_unknown_name_fails_like_promote(
+    work: git.Repo,
+    capsys: pytest.CaptureFixture[str],
+    flag: str,
+    name: str,
+    expected: str,
+) -> None:
+    assert cli(work, "history", flag, name) == 1
+    assert expected in capsys.readouterr().err
+
+
+def test_history_of_a_removed_environment_is_still_shown(
+    work: git.Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (Path(work.working_dir) / "environments" / "edge.yaml").unlink()
+    commit_all(work, "Retire edge")
+    capsys.readouterr()
+
+    assert cli(work, "history", "--env", "edge", "--format", "json") == 0
+
+    kinds = [c["kind"] for c in json.loads(capsys.readouterr().out)["changes"]]
+    assert kinds == ["added", "removed"]

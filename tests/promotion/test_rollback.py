@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import git
@@ -9,9 +10,11 @@ import pytest
 
 from tests.github_fake import FakeGitHub
 from tests.github_fake.factories import HTML
+from tests.github_fake.fixtures import Sleeps
 from tests.promotion.promotion_repo import (
     BRANCH,
     Promote,
+    Rollback,
     cli,
     merge,
     prod_pin,
@@ -73,17 +76,40 @@ def test_a_conflicting_rollback_aborts_cleanly_and_names_the_later_commit(
 
 
 def test_rollback_with_open_pr_opens_one_pr_for_the_revert(
-    github_env: FakeGitHub, promote: Promote, work: git.Repo
+    github_env: FakeGitHub, promote: Promote, rollback: Rollback, work: git.Repo
 ) -> None:
     promote("churn-model", "--to", "prod")
     merge(work, BRANCH)
 
-    assert cli(work, "rollback", "--env", "prod", "--open-pr") == 0
-    assert cli(work, "rollback", "--env", "prod", "--open-pr") == 0
+    assert rollback("--env", "prod", "--open-pr") == 0
+    assert rollback("--env", "prod", "--open-pr") == 0
 
     (pull,) = github_env.pulls.values()
     assert pull["head"] == ROLLBACK
     assert github_env.branch_sha(ROLLBACK) == work.commit(ROLLBACK).hexsha
+
+
+def test_a_rate_limited_rollback_pr_waits_through_the_injected_sleep(
+    github_env: FakeGitHub,
+    promote: Promote,
+    rollback: Rollback,
+    work: git.Repo,
+    sleeps: Sleeps,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    promote("churn-model", "--to", "prod")
+    merge(work, BRANCH)
+    github_env.secondary_rate_limit(retry_after=7, operation_id="pulls/create")
+    monkeypatch.setattr(time, "sleep", _never_sleep)
+
+    assert rollback("--env", "prod", "--open-pr") == 0
+
+    assert sleeps == [7]
+    assert len(github_env.pulls) == 1
+
+
+def _never_sleep(seconds: float) -> None:
+    raise AssertionError(f"a test slept {seconds} s for real")
 
 
 def test_rollback_to_a_revision_restores_that_revisions_pin(
