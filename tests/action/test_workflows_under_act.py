@@ -237,23 +237,27 @@ def test_shell_and_workflow_syntax_in_inputs_and_yaml_stay_data(
     hostile = "$(touch pwned-yaml) `touch pwned-tick`\\n::warning::forged-yaml"
     gitops_repo.replace("environments/dev.yaml", '"1.9"', f'"{hostile}"')
     gitops_repo.commit("dev: a version that is not one")
-    args = "environments '$(touch pwned-arg)' `touch pwned-arg2` ::warning::forged-arg"
-
-    run = act.run(
-        gitops_repo.path,
-        "workflow_dispatch",
-        PROJECT / "tests/fixtures/workflows/untrusted-input.yml",
-        {"inputs": {"args": args}},
+    hostile_args = (
+        "environments '$(touch pwned-arg)' `touch pwned-arg2` ::warning::forged-arg"
     )
+    workflow = PROJECT / "tests/fixtures/workflows/untrusted-input.yml"
 
-    assert run.job_results() == {"validate": "failure"}, run.log()
-    assert run.outputs("validate")["conclusion"] == "failure"
-    assert not list(gitops_repo.path.rglob("pwned*"))
-    assert not list(act.home.rglob("pwned*"))
-    annotations = run.annotations()
-    assert annotations, run.log()
-    assert {a["command"] for a in annotations} == {"error"}, annotations
-    assert {a["kvPairs"].get("file") for a in annotations} == {"environments/dev.yaml"}
-    assert "forged" not in " ".join(
-        a["arg"] for a in annotations if a["arg"][:2] == "::"
-    )
+    for args in (hostile_args, "environments"):
+        run = act.run(
+            gitops_repo.path, "workflow_dispatch", workflow, {"inputs": {"args": args}}
+        )
+        assert run.job_results() == {"validate": "failure"}, run.log()
+        assert run.outputs("validate")["conclusion"] == "failure"
+        assert not list(gitops_repo.path.rglob("pwned*"))
+        assert not list(act.home.rglob("pwned*"))
+        annotations = run.annotations()
+        assert annotations, run.log()
+        assert {a["command"] for a in annotations} == {"error"}, annotations
+        assert "forged" not in " ".join(
+            a["arg"] for a in annotations if a["arg"][:2] == "::"
+        )
+        if args == hostile_args:  # the argument is a path that does not exist
+            assert "$(touch pwned-arg) does not exist" in annotations[0]["arg"]
+        else:  # the YAML value is reported where it stands, as data
+            files = {a["kvPairs"].get("file") for a in annotations}
+            assert files == {"environments/dev.yaml"}
