@@ -281,7 +281,7 @@ def _model(document: Document, result: FileResult) -> tuple[str, str, str] | Non
     label = label_of(text)
     if label is not None:
         result.reasons.append(
-            f"{where}: '{text}' is not a pinned version (the label '@{label}' moves "
+            f"{where}: '{text}' is not a pinned version (the label '{label}' moves "
             "and cannot be reverted); pin azureml:NAME:VERSION"
         )
     else:
