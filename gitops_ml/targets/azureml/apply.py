@@ -32,6 +32,10 @@ from gitops_ml.targets.azureml.observe import (
 
 log = logging.getLogger("gitops_ml")
 LOG_LINES = 40
+FAILED_HINT = (
+    "fix the cause in the deployment's settings or the model, commit, and apply "
+    "again (or re-run with --retry-failed)"
+)
 SETTLE_STEP = 5.0
 
 
@@ -229,20 +233,22 @@ class Applier:
         self, action: Action, spec: EndpointSpec, want: DeploymentSpec
     ) -> StepResult:
         entity = self._deployment_entity(spec, want)
-        poller = call(
-            f"deploy {spec.name}/{want.name}",
-            lambda: self.ml.online_deployments.begin_create_or_update(entity),
-        )
+        try:
+            poller = call(
+                f"deploy {spec.name}/{want.name}",
+                lambda: self.ml.online_deployments.begin_create_or_update(entity),
+            )
+        except TargetError as exc:  # refused outright (quota, bad argument)
+            return _failed(action, f"{exc.message}; traffic was not moved", exc.hint)
         try:
             wait(
                 f"deployment {spec.name}/{want.name}",
                 poller,
                 RUNTIME.deployment_timeout,
             )
-        except InProgress:
-            raise
-        except TargetError as exc:
-            return StepResult(action, False, self._failure(spec.name, want.name, exc))
+        except TargetError as exc:  # accepted, then failed to provision
+            message = self._failure(spec.name, want.name, exc)
+            return _failed(action, message, FAILED_HINT)
         return StepResult(action, True, f"{spec.name}/{want.name} provisioned")
 
     def _wait_deployment(self, action: Action) -> StepResult:
@@ -257,9 +263,8 @@ class Applier:
                 return StepResult(action, True, f"{action.site}/{action.name} ready")
             if state in {"failed", "canceled"}:
                 error = TargetError(f"provisioning {state}")
-                return StepResult(
-                    action, False, self._failure(action.site, action.name, error)
-                )
+                message = self._failure(action.site, action.name, error)
+                return _failed(action, message, FAILED_HINT)
             if RUNTIME.clock.now() >= deadline:
                 raise InProgress(
                     f"deployment {action.site}/{action.name} is still {state}",
@@ -337,6 +342,11 @@ class Applier:
             f"delete of {action.site}/{action.name}", poller, RUNTIME.deployment_timeout
         )
         return StepResult(action, True, f"{action.site}/{action.name} deleted")
+
+
+def _failed(action: Action, message: str, hint: str) -> StepResult:
+    """A deployment step that failed: reported in the apply result, exit 1."""
+    return StepResult(action, False, message, details={"hint": hint})
 
 
 def _identity(value: dict[str, Any] | None) -> Any:
