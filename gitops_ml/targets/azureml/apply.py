@@ -14,12 +14,13 @@ from typing import Any
 
 import yaml
 
-from gitops_ml.errors import InProgress, TargetError, TransientError
+from gitops_ml.errors import GitopsError, InProgress, TargetError, TransientError
 from gitops_ml.reconcile.hashing import spec_hash
 from gitops_ml.reconcile.objects import Action, StepResult
 from gitops_ml.targets.azureml import normalise
 from gitops_ml.targets.azureml.client import RUNTIME, call, wait
 from gitops_ml.targets.azureml.desired import DeploymentSpec, Desired, EndpointSpec
+from gitops_ml.targets.azureml.lease import TAG_LEASE, Lease
 from gitops_ml.targets.azureml.observe import (
     TAG_ENV,
     TAG_HASH,
@@ -47,16 +48,23 @@ class Applier:
         observed: dict[str, ObservedEndpoint],
         revision: str,
         root: str,
+        lease: Lease,
     ) -> None:
         self.ml = ml
         self.desired = desired
         self.observed = observed
         self.revision = revision
         self.root = root
+        self.lease = lease
         self.failed_sites: set[str] = set()
-        self.idle: set[str] = set()
 
     def run(self, actions: list[Action]) -> list[StepResult]:
+        try:
+            return self._run(actions)
+        finally:
+            self._release()
+
+    def _run(self, actions: list[Action]) -> list[StepResult]:
         results: list[StepResult] = []
         for action in actions:
             endpoint = action.site or action.name
@@ -64,12 +72,47 @@ class Applier:
                 continue
             log.info("azureml %s %s/%s", action.op, action.site, action.name)
             if action.op != "wait":
-                self._wait_idle(endpoint)
+                self._take(endpoint)
             result = self._step(action)
             results.append(result)
             if not result.ok:
                 self.failed_sites.add(endpoint)
         return results
+
+    # -- lease -------------------------------------------------------------------
+
+    def _take(self, name: str) -> None:
+        """Before the first write to an endpoint: wait until idle, take its lease.
+
+        A new endpoint gets the lease with the request that creates it.
+        """
+        if name in self.lease.taken:
+            return
+        if name in self.observed:
+            entity = self._wait_idle(name)
+            self.lease.check(name, dict(entity.tags or {}))
+            self._put_tags(name, entity, {TAG_LEASE: self.lease.value()})
+        self.lease.taken.add(name)
+
+    def _release(self) -> None:
+        """Remove our lease tags; an endpoint still busy keeps it until it expires."""
+        for name in sorted(self.lease.taken):
+            try:
+                entity = self._read_endpoint(name)
+                if self.lease.ours(dict(entity.tags or {})):
+                    self._put_tags(name, entity, {TAG_LEASE: None})
+            except GitopsError as exc:
+                log.warning("lease on endpoint %s not released: %s", name, exc)
+
+    def _put_tags(self, name: str, entity: Any, change: dict[str, str | None]) -> None:
+        """GET-merge-PUT: the endpoint as read (full traffic map) with new tags."""
+        tags = {**(entity.tags or {}), **change}
+        entity.tags = {k: v for k, v in tags.items() if v is not None}
+        poller = call(
+            f"update the tags of endpoint {name}",
+            lambda: self.ml.online_endpoints.begin_create_or_update(entity),
+        )
+        wait(f"endpoint {name}", poller, RUNTIME.endpoint_timeout)
 
     def _step(self, action: Action) -> StepResult:
         if action.site == "":
@@ -139,6 +182,7 @@ class Applier:
             TAG_ENV: self.desired.environment,
             TAG_REVISION: self.revision,
             TAG_HASH: recorded,
+            TAG_LEASE: self.lease.value(),
         }
         if rollout:
             tags[TAG_ROLLOUT] = json.dumps(rollout, sort_keys=True)
@@ -158,17 +202,14 @@ class Applier:
         )
         wait(f"endpoint {spec.name}", poller, RUNTIME.endpoint_timeout)
 
-    def _wait_idle(self, name: str) -> None:
-        """Another client may be updating the endpoint: wait, boundedly, once."""
-        if name not in self.observed or name in self.idle:
-            return
-        self.idle.add(name)
+    def _wait_idle(self, name: str) -> Any:
+        """Another client may be updating the endpoint: wait, boundedly."""
         deadline = RUNTIME.clock.now() + RUNTIME.endpoint_timeout
         while True:
             entity = self._read_endpoint(name)
             state = normalise.provisioning_state(entity)
             if state not in {"creating", "updating", "deleting"}:
-                return
+                return entity
             if RUNTIME.clock.now() >= deadline:
                 raise InProgress(
                     f"endpoint {name} stays busy ({state}) with another operation",

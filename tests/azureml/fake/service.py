@@ -52,6 +52,7 @@ class Call:
     api_version: str
     body: Any
     status: int
+    moved: bool = False  # an endpoint PUT that created it or changed its traffic
 
     @property
     def write(self) -> bool:
@@ -119,6 +120,7 @@ class FakeAzureML:
         self.auth_status: int | None = None
         self.busy_reads: dict[str, int] = {}
         self.on_stalled_poll: Callable[[], None] = lambda: None
+        self._moved = False
 
     # ----- scenario set-up -------------------------------------------------------
 
@@ -237,6 +239,7 @@ class FakeAzureML:
         parts = urlsplit(request.url)
         query = parse_qs(parts.query)
         body = json.loads(request.body) if request.body else None
+        self._moved = False
         reply = self._answer(request.method, parts.path, body)
         self.calls.append(
             Call(
@@ -245,6 +248,7 @@ class FakeAzureML:
                 query.get("api-version", [""])[0],
                 body,
                 reply[0],
+                self._moved,
             )
         )
         return reply
@@ -420,6 +424,10 @@ class FakeAzureML:
         if problem:
             return _error(400, "BadArgument", problem)
         old = self.endpoints.get(name)
+        self._moved = old is None or any(
+            old["properties"][key] != new["properties"][key]
+            for key in ("traffic", "mirrorTraffic")
+        )
         if old is not None:
             self._stale[name] = {
                 "reads": self.stale_reads,
