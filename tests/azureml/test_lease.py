@@ -89,3 +89,17 @@ def test_in_sync_apply_takes_no_lease_two_reads_no_write(
         "GET onlineEndpoints",
         "GET onlineEndpoints/churn-prod/deployments",
     ]
+
+
+def test_force_takes_over_an_unexpired_lease(
+    example_repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_initial(example_repo, fake, capsys)
+    promote(example_repo, "1.9", "1.10")
+    _hold(fake, "2999-01-01T00:00:00+00:00")
+
+    code, _ = run_json(example_repo, capsys, "apply", "--env", "prod", "--force")
+
+    assert code == 0
+    assert fake.traffic("churn-prod") == {"churn-model-v1-10": 100}
+    assert LEASE not in fake.endpoints["churn-prod"]["tags"]

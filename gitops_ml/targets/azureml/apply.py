@@ -19,6 +19,7 @@ from gitops_ml.reconcile.hashing import spec_hash
 from gitops_ml.reconcile.objects import Action, StepResult
 from gitops_ml.targets.azureml import normalise
 from gitops_ml.targets.azureml.client import RUNTIME, call, wait
+from gitops_ml.targets.azureml.credentials import summary
 from gitops_ml.targets.azureml.desired import DeploymentSpec, Desired, EndpointSpec
 from gitops_ml.targets.azureml.lease import TAG_LEASE, Lease
 from gitops_ml.targets.azureml.observe import (
@@ -349,7 +350,7 @@ class Applier:
         except Exception as exc:  # the SDK's schema errors are verbose unions
             raise TargetError(
                 f"Azure ML refuses the settings of {spec.name}/{want.name}: "
-                f"{str(exc).splitlines()[0][:300]}",
+                f"{summary(str(exc))}",
                 hint="fix the settings in the environment file",
             ) from None
 
