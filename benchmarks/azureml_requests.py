@@ -114,6 +114,7 @@ def scenario(name: str, *, two: bool, rollout: bool, change: bool) -> dict[str, 
         responses.RequestsMock(assert_all_requests_are_fired=False) as mock,
     ):
         fake = FakeAzureML()
+        fake.variations = True  # reads spelled the way the service spells them
         for version in ("8", "9", "10"):
             fake.add_model("churn-model", version)
         fake.add_environment("sklearn-serving", "4")

@@ -7,7 +7,11 @@ from pathlib import Path
 
 from gitops_ml.errors import InputError
 from gitops_ml.report import importing
-from gitops_ml.targets.azureml.importer import import_files
+from gitops_ml.targets.azureml.importer import (
+    Unreadable,
+    check_arguments,
+    import_files,
+)
 
 HELP = "turn Azure ML CLI v2 endpoint and deployment files into an environment"
 
@@ -29,19 +33,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    check_arguments(args.env, workspace)
     files = [(name, _read(name)) for name in args.files]
-    result = import_files(files, args.env, _workspace(args))
+    result = import_files(files, args.env, workspace)
     importing.render(result, args.format, args.output)
     return 1 if result.rejected or result.document is None else 0
 
 
-def _read(name: str) -> bytes:
+def _read(name: str) -> bytes | Unreadable:
+    """The file's bytes, or why it cannot be read (a verdict, not a stop)."""
     try:
         return Path(name).read_bytes()
     except OSError as exc:
-        raise InputError(
-            f"cannot read {name}: {exc.strerror}", hint="check the file name"
-        ) from None
+        return Unreadable(f"{exc.strerror or exc}; check the file name")
 
 
 def _workspace(args: argparse.Namespace) -> dict[str, str] | None:

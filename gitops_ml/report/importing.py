@@ -22,6 +22,7 @@ def to_yaml(document: dict[str, Any]) -> str:
 
 def to_json(result: ImportResult) -> dict[str, Any]:
     return {
+        "ok": not result.rejected and result.document is not None,
         "files": [
             {
                 "path": f.path,

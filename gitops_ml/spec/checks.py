@@ -100,7 +100,16 @@ def _check_artifacts(
     azureml = artifacts.get("azureml") or {}
     for key in ("model", "environment"):
         ref = azureml.get(key)
-        if ref is not None and not _pinned_asset(ref):
+        if ref is not None and _latest(ref):
+            findings.add(
+                where((*base, "azureml", key)),
+                "azureml-pin",
+                f"{key} '{clip(ref)}' uses 'latest', which is a label that moves, "
+                "not a version",
+                f"pin the version it stands for now (az ml {key} list --name NAME "
+                "shows them), e.g. azureml:NAME:3",
+            )
+        elif ref is not None and not _pinned_asset(ref):
             findings.add(
                 where((*base, "azureml", key)),
                 "azureml-pin",
@@ -113,6 +122,14 @@ def _check_artifacts(
             _check_repo_path(
                 spec, model, item["path"], (*base, "files", index, "path"), findings
             )
+
+
+def _latest(ref: str) -> bool:
+    """``azureml:m:latest`` looks pinned, but Azure ML reads it as the label."""
+    return bool(AZUREML_ASSET.match(ref) or AZUREML_REGISTRY.match(ref)) and (
+        ref.rsplit(":", 1)[-1].lower() == "latest"
+        or ref.rsplit("/", 1)[-1].lower() == "latest"
+    )
 
 
 def _pinned_asset(ref: str) -> bool:

@@ -73,6 +73,7 @@ def fake(
         service.add_model("churn-model", version)
     service.add_environment("sklearn-serving", "4")
     service.on_stalled_poll = lambda: clock.advance(30)
+    service.variations = True
     service.install(network_guard)
     yield service
     service.release()

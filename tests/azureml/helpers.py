@@ -24,8 +24,10 @@ def actions(plan: Any) -> list[tuple[str, str, str]]:
 
 
 def endpoint_puts(fake: FakeAzureML) -> list[dict[str, int]]:
+    """The traffic maps of the endpoint updates that moved traffic (not the ones
+    that only take or release the lease)."""
     return [
         c.body["properties"]["traffic"]
         for c in fake.calls
-        if c.method == "PUT" and c.path == "onlineEndpoints/churn-prod"
+        if c.method == "PUT" and c.path == "onlineEndpoints/churn-prod" and c.moved
     ]

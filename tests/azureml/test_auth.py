@@ -96,5 +96,139 @@ def test_default_credential_with_nothing_available_fails_fast_without_imds(
 
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("error: no Azure credential worked (credential: default")
+    assert err.startswith(
+        "error: no Azure credential worked (credential: default; tried "
+        "EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential"
+    )
     assert fake.calls == []
+
+
+def _use_credential(repo: GitRepo, credential: str) -> None:
+    repo.replace(
+        "environments/prod.yaml",
+        "credential: workload-identity",
+        f"credential: {credential}",
+    )
+    repo.commit(f"credential {credential}")
+
+
+def _plan_error(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["plan", "--env", "prod", "--repo", str(repo.path)])
+    return code, capsys.readouterr().err
+
+
+def test_missing_federated_token_file_is_one_line_naming_the_file(
+    example_repo: GitRepo,
+    fake: FakeAzureML,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "no-such-token"
+    monkeypatch.setenv("AZURE_TENANT_ID", "00000000-0000-0000-0000-00000000000a")
+    monkeypatch.setenv("AZURE_CLIENT_ID", "00000000-0000-0000-0000-00000000000b")
+    monkeypatch.setenv("AZURE_FEDERATED_TOKEN_FILE", str(missing))
+    monkeypatch.setattr(client.RUNTIME, "credential", None)
+
+    code, err = _plan_error(example_repo, capsys)
+
+    assert code == 1, err
+    lines = err.splitlines()
+    assert lines[0] == (
+        "error: no Azure credential worked (credential: workload-identity; "
+        f"token file {missing} not found)"
+    )
+    assert lines[1].startswith("  next: point AZURE_FEDERATED_TOKEN_FILE")
+    assert "Traceback" not in err and "internal error" not in err
+    assert fake.calls == []
+
+
+LOGIN = re.compile(r"https://login\.microsoftonline\.com/.*")
+
+
+def _client_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in AZURE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AZURE_TENANT_ID", "00000000-0000-0000-0000-00000000000a")
+    monkeypatch.setenv("AZURE_CLIENT_ID", "00000000-0000-0000-0000-00000000000b")
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", "not-a-real-secret")
+    monkeypatch.setattr(client.RUNTIME, "credential", None)
+
+
+def test_unreachable_login_endpoint_says_network_not_missing_variables(
+    example_repo: GitRepo,
+    fake: FakeAzureML,
+    network_guard: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _client_secret(monkeypatch)
+    failure = ConnectionError(
+        "HTTPSConnection(host='login.microsoftonline.com', port=443): Failed to "
+        "resolve 'login.microsoftonline.com' ([Errno -3] Temporary failure in name "
+        "resolution)"
+    )
+    for method in ("GET", "POST"):
+        network_guard.add(method, LOGIN, body=failure)
+    _use_credential(example_repo, "environment")
+
+    code, err = _plan_error(example_repo, capsys)
+
+    assert code == 1, err
+    assert "login.microsoftonline.com could not be reached" in err
+    assert "next: check that this machine can reach" in err
+    assert "set AZURE_TENANT_ID" not in err
+    assert "not-a-real-secret" not in err
+
+
+def test_rejected_secret_says_the_login_endpoint_refused_it(
+    example_repo: GitRepo,
+    fake: FakeAzureML,
+    network_guard: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _client_secret(monkeypatch)
+    tenant = "https://login.microsoftonline.com/00000000-0000-0000-0000-00000000000a"
+    network_guard.add(
+        responses.GET,
+        re.compile(r".*/common/discovery/instance.*"),
+        json={
+            "tenant_discovery_endpoint": f"{tenant}/v2.0/.well-known/"
+            "openid-configuration",
+            "metadata": [
+                {
+                    "preferred_network": "login.microsoftonline.com",
+                    "aliases": ["login.microsoftonline.com"],
+                }
+            ],
+        },
+    )
+    network_guard.add(
+        responses.GET,
+        re.compile(r".*/v2\.0/\.well-known/openid-configuration.*"),
+        json={
+            "token_endpoint": f"{tenant}/oauth2/v2.0/token",
+            "authorization_endpoint": f"{tenant}/oauth2/v2.0/authorize",
+            "issuer": f"{tenant}/v2.0",
+        },
+    )
+    network_guard.add(
+        responses.POST,
+        re.compile(r".*/oauth2/v2\.0/token"),
+        status=401,
+        json={
+            "error": "invalid_client",
+            "error_description": "AADSTS7000215: Invalid client secret provided.",
+        },
+    )
+    _use_credential(example_repo, "environment")
+
+    code, err = _plan_error(example_repo, capsys)
+
+    assert code == 1, err
+    assert "the login endpoint refused the credential" in err
+    assert "AADSTS7000215" in err
+    assert "next: check AZURE_TENANT_ID, AZURE_CLIENT_ID and the secret" in err
+    assert "not-a-real-secret" not in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from gitops_ml.cli import main
@@ -61,3 +63,58 @@ def test_status_reports_the_failed_version(
 
     states = {o["name"]: o["state"] for o in status["environments"][0]["objects"]}
     assert states["churn-model-v1-10"] == "failed"
+
+
+def _fail_provisioning(fake: FakeAzureML) -> None:
+    fake.fail_deployment("churn-model-v1-10", "OutOfQuota", "not enough quota", "")
+
+
+def _refuse_request(fake: FakeAzureML) -> None:
+    fake.fault(
+        "PUT",
+        r"/deployments/churn-model-v1-10$",
+        400,
+        code="OutOfQuota",
+        message="not enough quota",
+    )
+
+
+@pytest.mark.parametrize("failure", [_fail_provisioning, _refuse_request])
+def test_refused_and_failed_deployments_are_reported_alike(
+    example_repo: GitRepo,
+    fake: FakeAzureML,
+    capsys: pytest.CaptureFixture[str],
+    failure: Any,
+) -> None:
+    deploy_initial(example_repo, fake, capsys)
+    promote(example_repo, "1.9", "1.10")
+    failure(fake)
+
+    code = main(["apply", "--env", "prod", "--repo", str(example_repo.path)])
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "FAILED create churn-prod/churn-model-v1-10" in out
+    assert "not enough quota; traffic was not moved" in out
+    assert "error:" not in err
+    assert endpoint_puts(fake) == []
+    assert fake.traffic("churn-prod") == {"churn-model-v1-9": 100}
+
+
+def test_refused_deployment_leaves_traffic_and_reports_a_failed_step(
+    example_repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_initial(example_repo, fake, capsys)
+    promote(example_repo, "1.9", "1.10")
+    _refuse_request(fake)
+
+    code, result = run_json(example_repo, capsys, "apply", "--env", "prod")
+
+    (apply,) = result["applies"]
+    (step,) = apply["steps"]
+    assert code == 1
+    assert (step["op"], step["ok"]) == ("create", False)
+    assert "(OutOfQuota) not enough quota; traffic was not moved" in step["message"]
+    assert step["hint"]
+    assert endpoint_puts(fake) == []
+    assert fake.traffic("churn-prod") == {"churn-model-v1-9": 100}

@@ -135,3 +135,94 @@ def test_same_deployment_given_twice_is_skipped_the_second_time(
     assert code == 0
     assert [f["verdict"] for f in result["files"]] == ["imported", "skipped"]
     assert "already imported" in result["files"][1]["reasons"][0]
+
+
+def test_unreadable_files_are_rejected_in_the_json_result(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing, folder = tmp_path / "missing.yml", tmp_path / "folder.yml"
+    folder.mkdir()
+    good = FIXTURES / "azureml-examples__sample__endpoint.yml"
+    capsys.readouterr()
+
+    code = main(
+        ["import", "azureml", str(missing), str(folder), str(good), "--format", "json"]
+    )
+
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert result["ok"] is False
+    verdicts = {f["path"]: (f["verdict"], f["reasons"]) for f in result["files"]}
+    assert verdicts[str(missing)] == (
+        "rejected",
+        [f"{missing}: cannot read it (No such file or directory; check the file name)"],
+    )
+    assert verdicts[str(folder)][0] == "rejected"
+    assert "Is a directory" in verdicts[str(folder)][1][0]
+    assert verdicts[str(good)][0] == "imported"
+
+
+NOT_CLI = "not an Azure ML CLI v2 endpoint or deployment file"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("README.md", "# Deploying\n\nRun {{ make deploy }} first:\n- step one\n"),
+        ("notes.md", "Some prose about endpoints.\n"),
+        ("list.yml", "- name: blue\n- name: green\n"),
+    ],
+)
+def test_file_that_is_not_a_cli_v2_mapping_is_rejected_in_cli_v2_terms(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    capsys.readouterr()
+
+    code = main(["import", "azureml", str(path), "--format", "json"])
+
+    (item,) = json.loads(capsys.readouterr().out)["files"]
+    assert code == 1
+    assert item["verdict"] == "rejected"
+    (reason,) = item["reasons"]
+    assert NOT_CLI in reason and "$schema" in reason
+    assert "template placeholder" not in reason
+    assert "apiVersion" not in reason
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--workspace", "ws"), ("--workspace", "ws with space"), ("--env", "Prod_1")],
+)
+def test_import_arguments_that_validate_would_refuse_are_refused_up_front(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, flag: str, value: str
+) -> None:
+    output = tmp_path / "prod.yaml"
+    flags = {
+        "--subscription": "sub",
+        "--resource-group": "rg",
+        "--workspace": "mlw",
+        "--env": "prod",
+    }
+    flags[flag] = value
+    capsys.readouterr()
+
+    code = main(
+        [
+            "import",
+            "azureml",
+            str(FIXTURES / "azureml-examples__sample__endpoint.yml"),
+            *[part for item in flags.items() for part in item],
+            "--output",
+            str(output),
+            "--format",
+            "json",
+        ]
+    )
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert not output.exists()
+    error = json.loads(captured.out)["error"]
+    assert error["message"].startswith(f"{flag} '{value}' is not ")

@@ -95,3 +95,24 @@ def test_validate_and_import_never_load_the_azure_sdk(example_repo: GitRepo) -> 
         [sys.executable, "-c", script], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("azureml:churn-model:8", "azureml:churn-model:latest"),
+        ("azureml:sklearn-serving:4", "azureml:sklearn-serving:latest"),
+    ],
+)
+def test_literal_latest_version_is_refused_as_a_label(
+    example_repo: GitRepo, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> None:
+    example_repo.replace("models/churn-model.yaml", old, new)
+    example_repo.commit("latest")
+
+    messages = _validate(example_repo, capsys)
+
+    assert any(
+        f"'{new}' uses 'latest', which is a label that moves, not a version" in m
+        for m in messages
+    ), messages

@@ -6,6 +6,7 @@ import pytest
 
 from tests.azureml.conftest import promote, run_json
 from tests.azureml.fake.service import FakeAzureML
+from tests.azureml.helpers import endpoint_puts
 from tests.conftest import GitRepo
 
 
@@ -16,9 +17,10 @@ def test_first_apply_creates_endpoint_then_deployment_then_traffic(
 
     assert code == 0, result
     assert fake.writes == [
-        "PUT onlineEndpoints/churn-prod",
+        "PUT onlineEndpoints/churn-prod",  # created with the lease in its tags
         "PUT onlineEndpoints/churn-prod/deployments/churn-model-v1-9",
         "PUT onlineEndpoints/churn-prod",
+        "PUT onlineEndpoints/churn-prod",  # lease released
     ]
     assert fake.traffic("churn-prod") == {"churn-model-v1-9": 100}
 
@@ -59,18 +61,15 @@ def test_plan_lists_ordered_actions_and_apply_performs_exactly_them(
         (a["op"], a["name"]) for a in actions
     ]
     assert fake.writes == [
+        "PUT onlineEndpoints/churn-prod",  # lease taken
         "PUT onlineEndpoints/churn-prod/deployments/churn-model-v1-10",
         "PUT onlineEndpoints/churn-prod",
         "PUT onlineEndpoints/churn-prod",
         "PUT onlineEndpoints/churn-prod",
         "DELETE onlineEndpoints/churn-prod/deployments/churn-model-v1-9",
+        "PUT onlineEndpoints/churn-prod",  # lease released
     ]
-    sent = [
-        c.body["properties"]["traffic"]
-        for c in fake.calls
-        if c.write and c.method == "PUT" and c.path == "onlineEndpoints/churn-prod"
-    ]
-    assert sent == [
+    assert endpoint_puts(fake) == [
         {"churn-model-v1-9": 90, "churn-model-v1-10": 10},
         {"churn-model-v1-9": 50, "churn-model-v1-10": 50},
         {"churn-model-v1-10": 100},

@@ -21,6 +21,7 @@ from gitops_ml.reconcile.objects import (
 from gitops_ml.targets.azureml import client
 from gitops_ml.targets.azureml.apply import Applier
 from gitops_ml.targets.azureml.desired import Desired, read_desired
+from gitops_ml.targets.azureml.lease import Lease
 from gitops_ml.targets.azureml.observe import (
     ObservedEndpoint,
     observation,
@@ -87,14 +88,18 @@ class AzureMLTarget:
             self._observed,
             self.context.revision,
             str(self.context.root),
+            Lease(
+                self.context.holder,
+                self.context.clock,
+                force=self.context.options.force,
+            ),
         )
         return applier.run(plan.actions)
 
     @contextmanager
     def lease(self) -> Iterator[None]:
-        # The service allows one mutation per endpoint at a time and answers 409
-        # otherwise; serialising whole applies is left to the workflow's concurrency
-        # group for now.
+        """The lease lives in each endpoint's tags and is taken inside ``apply``,
+        just before the first write, so that an in-sync apply writes nothing."""
         yield
 
     def _resolve_assets(self, actions: list[Action]) -> list[str]:

@@ -14,12 +14,14 @@ from typing import Any
 
 import yaml
 
-from gitops_ml.errors import InProgress, TargetError, TransientError
+from gitops_ml.errors import GitopsError, InProgress, TargetError, TransientError
 from gitops_ml.reconcile.hashing import spec_hash
 from gitops_ml.reconcile.objects import Action, StepResult
 from gitops_ml.targets.azureml import normalise
 from gitops_ml.targets.azureml.client import RUNTIME, call, wait
+from gitops_ml.targets.azureml.credentials import summary
 from gitops_ml.targets.azureml.desired import DeploymentSpec, Desired, EndpointSpec
+from gitops_ml.targets.azureml.lease import TAG_LEASE, Lease
 from gitops_ml.targets.azureml.observe import (
     TAG_ENV,
     TAG_HASH,
@@ -32,6 +34,10 @@ from gitops_ml.targets.azureml.observe import (
 
 log = logging.getLogger("gitops_ml")
 LOG_LINES = 40
+FAILED_HINT = (
+    "fix the cause in the deployment's settings or the model, commit, and apply "
+    "again (or re-run with --retry-failed)"
+)
 SETTLE_STEP = 5.0
 
 
@@ -43,16 +49,23 @@ class Applier:
         observed: dict[str, ObservedEndpoint],
         revision: str,
         root: str,
+        lease: Lease,
     ) -> None:
         self.ml = ml
         self.desired = desired
         self.observed = observed
         self.revision = revision
         self.root = root
+        self.lease = lease
         self.failed_sites: set[str] = set()
-        self.idle: set[str] = set()
 
     def run(self, actions: list[Action]) -> list[StepResult]:
+        try:
+            return self._run(actions)
+        finally:
+            self._release()
+
+    def _run(self, actions: list[Action]) -> list[StepResult]:
         results: list[StepResult] = []
         for action in actions:
             endpoint = action.site or action.name
@@ -60,12 +73,47 @@ class Applier:
                 continue
             log.info("azureml %s %s/%s", action.op, action.site, action.name)
             if action.op != "wait":
-                self._wait_idle(endpoint)
+                self._take(endpoint)
             result = self._step(action)
             results.append(result)
             if not result.ok:
                 self.failed_sites.add(endpoint)
         return results
+
+    # -- lease -------------------------------------------------------------------
+
+    def _take(self, name: str) -> None:
+        """Before the first write to an endpoint: wait until idle, take its lease.
+
+        A new endpoint gets the lease with the request that creates it.
+        """
+        if name in self.lease.taken:
+            return
+        if name in self.observed:
+            entity = self._wait_idle(name)
+            self.lease.check(name, dict(entity.tags or {}))
+            self._put_tags(name, entity, {TAG_LEASE: self.lease.value()})
+        self.lease.taken.add(name)
+
+    def _release(self) -> None:
+        """Remove our lease tags; an endpoint still busy keeps it until it expires."""
+        for name in sorted(self.lease.taken):
+            try:
+                entity = self._read_endpoint(name)
+                if self.lease.ours(dict(entity.tags or {})):
+                    self._put_tags(name, entity, {TAG_LEASE: None})
+            except GitopsError as exc:
+                log.warning("lease on endpoint %s not released: %s", name, exc)
+
+    def _put_tags(self, name: str, entity: Any, change: dict[str, str | None]) -> None:
+        """GET-merge-PUT: the endpoint as read (full traffic map) with new tags."""
+        tags = {**(entity.tags or {}), **change}
+        entity.tags = {k: v for k, v in tags.items() if v is not None}
+        poller = call(
+            f"update the tags of endpoint {name}",
+            lambda: self.ml.online_endpoints.begin_create_or_update(entity),
+        )
+        wait(f"endpoint {name}", poller, RUNTIME.endpoint_timeout)
 
     def _step(self, action: Action) -> StepResult:
         if action.site == "":
@@ -135,6 +183,7 @@ class Applier:
             TAG_ENV: self.desired.environment,
             TAG_REVISION: self.revision,
             TAG_HASH: recorded,
+            TAG_LEASE: self.lease.value(),
         }
         if rollout:
             tags[TAG_ROLLOUT] = json.dumps(rollout, sort_keys=True)
@@ -154,17 +203,14 @@ class Applier:
         )
         wait(f"endpoint {spec.name}", poller, RUNTIME.endpoint_timeout)
 
-    def _wait_idle(self, name: str) -> None:
-        """Another client may be updating the endpoint: wait, boundedly, once."""
-        if name not in self.observed or name in self.idle:
-            return
-        self.idle.add(name)
+    def _wait_idle(self, name: str) -> Any:
+        """Another client may be updating the endpoint: wait, boundedly."""
         deadline = RUNTIME.clock.now() + RUNTIME.endpoint_timeout
         while True:
             entity = self._read_endpoint(name)
             state = normalise.provisioning_state(entity)
             if state not in {"creating", "updating", "deleting"}:
-                return
+                return entity
             if RUNTIME.clock.now() >= deadline:
                 raise InProgress(
                     f"endpoint {name} stays busy ({state}) with another operation",
@@ -229,20 +275,22 @@ class Applier:
         self, action: Action, spec: EndpointSpec, want: DeploymentSpec
     ) -> StepResult:
         entity = self._deployment_entity(spec, want)
-        poller = call(
-            f"deploy {spec.name}/{want.name}",
-            lambda: self.ml.online_deployments.begin_create_or_update(entity),
-        )
+        try:
+            poller = call(
+                f"deploy {spec.name}/{want.name}",
+                lambda: self.ml.online_deployments.begin_create_or_update(entity),
+            )
+        except TargetError as exc:  # refused outright (quota, bad argument)
+            return _failed(action, f"{exc.message}; traffic was not moved", exc.hint)
         try:
             wait(
                 f"deployment {spec.name}/{want.name}",
                 poller,
                 RUNTIME.deployment_timeout,
             )
-        except InProgress:
-            raise
-        except TargetError as exc:
-            return StepResult(action, False, self._failure(spec.name, want.name, exc))
+        except TargetError as exc:  # accepted, then failed to provision
+            message = self._failure(spec.name, want.name, exc)
+            return _failed(action, message, FAILED_HINT)
         return StepResult(action, True, f"{spec.name}/{want.name} provisioned")
 
     def _wait_deployment(self, action: Action) -> StepResult:
@@ -257,9 +305,8 @@ class Applier:
                 return StepResult(action, True, f"{action.site}/{action.name} ready")
             if state in {"failed", "canceled"}:
                 error = TargetError(f"provisioning {state}")
-                return StepResult(
-                    action, False, self._failure(action.site, action.name, error)
-                )
+                message = self._failure(action.site, action.name, error)
+                return _failed(action, message, FAILED_HINT)
             if RUNTIME.clock.now() >= deadline:
                 raise InProgress(
                     f"deployment {action.site}/{action.name} is still {state}",
@@ -303,7 +350,7 @@ class Applier:
         except Exception as exc:  # the SDK's schema errors are verbose unions
             raise TargetError(
                 f"Azure ML refuses the settings of {spec.name}/{want.name}: "
-                f"{str(exc).splitlines()[0][:300]}",
+                f"{summary(str(exc))}",
                 hint="fix the settings in the environment file",
             ) from None
 
@@ -337,6 +384,11 @@ class Applier:
             f"delete of {action.site}/{action.name}", poller, RUNTIME.deployment_timeout
         )
         return StepResult(action, True, f"{action.site}/{action.name} deleted")
+
+
+def _failed(action: Action, message: str, hint: str) -> StepResult:
+    """A deployment step that failed: reported in the apply result, exit 1."""
+    return StepResult(action, False, message, details={"hint": hint})
 
 
 def _identity(value: dict[str, Any] | None) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+LATEST = "latest"  # a label, even where a version would be
 _SHORT = re.compile(
     r"^azureml:(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*):(?P<version>[^:@/]+)$"
 )
@@ -56,10 +57,10 @@ def parse_pinned(ref: str) -> AssetRef | None:
     """The asset a pinned reference names, or None when it is not pinned."""
     for pattern in (_SHORT, _ARM):
         match = pattern.match(ref)
-        if match:
+        if match and match["version"].lower() != LATEST:
             return AssetRef(match["name"], match["version"])
     match = _REGISTRY.match(ref)
-    if match:
+    if match and match["version"].lower() != LATEST:
         return AssetRef(match["name"], match["version"], match["registry"])
     return None
 
@@ -67,7 +68,10 @@ def parse_pinned(ref: str) -> AssetRef | None:
 def label_of(ref: str) -> str | None:
     """The label (``latest``) of a reference such as ``azureml:m@latest``."""
     match = _LABEL.match(ref)
-    return match["label"] if match else None
+    if match:
+        return match["label"]
+    short = _SHORT.match(ref)
+    return LATEST if short and short["version"].lower() == LATEST else None
 
 
 def same_asset(left: str | None, right: str | None) -> bool:

@@ -15,36 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from gitops_ml.errors import GitopsError, InProgress, TargetError, TransientError
+from gitops_ml.targets.azureml.credentials import CREDENTIALS, diagnose, summary
 
 log = logging.getLogger("gitops_ml")
 T = TypeVar("T")
 SCOPE = "https://management.azure.com/.default"
 TRANSIENT = {408, 429, 500, 502, 503, 504}
-
-CREDENTIALS: dict[str, tuple[str, str]] = {
-    # name -> (azure.identity class, how to provide it)
-    "default": (
-        "DefaultAzureCredential",
-        "set AZURE_CLIENT_ID/AZURE_TENANT_ID (with a secret, certificate or a "
-        "federated token), run az login, or run on a machine with a managed identity",
-    ),
-    "environment": (
-        "EnvironmentCredential",
-        "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or "
-        "AZURE_CLIENT_CERTIFICATE_PATH)",
-    ),
-    "azure-cli": ("AzureCliCredential", "run az login on this machine"),
-    "workload-identity": (
-        "WorkloadIdentityCredential",
-        "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE (the "
-        "azure/login action with OIDC does this)",
-    ),
-    "managed-identity": (
-        "ManagedIdentityCredential",
-        "run on an Azure VM or runner with a managed identity (AZURE_CLIENT_ID picks "
-        "a user-assigned one)",
-    ),
-}
 
 
 class Clock(Protocol):
@@ -94,32 +70,25 @@ def build_credential(name: str) -> Any:
 
     _quiet_sdk_loggers()
 
-    class_name, how = CREDENTIALS[name]
+    class_name = CREDENTIALS[name][0]
     kwargs: dict[str, Any] = {}
     if name == "default":
         kwargs["exclude_interactive_browser_credential"] = True
-    return check_credential(lambda: getattr(identity, class_name)(**kwargs), name, how)
+    return check_credential(lambda: getattr(identity, class_name)(**kwargs), name)
 
 
-def check_credential(make: Callable[[], Any], name: str, how: str) -> Any:
+def check_credential(make: Callable[[], Any], name: str) -> Any:
     """Build the credential and get one token, so a missing one fails at once."""
-    from azure.core.exceptions import ClientAuthenticationError
-
     try:
         credential = make()
         credential.get_token(SCOPE)
         return credential
-    except (ClientAuthenticationError, ValueError) as exc:
-        tried = _first_line(str(exc))
+    except Exception as exc:  # construction, settings, files, network: all the user's
+        cause = diagnose(name, exc)
         raise TargetError(
-            f"no Azure credential worked (credential: {name}; {tried})",
-            hint=f"{how}, or name another in spec.target.credential",
+            f"no Azure credential worked (credential: {name}; {cause.detail})",
+            hint=f"{cause.hint}, or name another in spec.target.credential",
         ) from None
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0][:300] if lines else "no details"
 
 
 def connect(target: dict[str, Any]) -> Any:
@@ -180,7 +149,7 @@ def call(what: str, func: Callable[[], T]) -> T:
         raise service_error(what, exc) from None
     except ServiceRequestError as exc:
         raise TransientError(
-            f"{what}: Azure ML could not be reached ({_first_line(str(exc))})",
+            f"{what}: Azure ML could not be reached ({summary(str(exc))})",
             hint="check the network and re-run",
         ) from None
 
@@ -235,7 +204,7 @@ def _service_message(exc: Any) -> str:
     if error is not None and getattr(error, "message", None):
         code = getattr(error, "code", "") or ""
         return f"({code}) {error.message}" if code else str(error.message)
-    return _first_line(str(getattr(exc, "message", None) or exc))
+    return summary(str(getattr(exc, "message", None) or exc))
 
 
 @contextlib.contextmanager

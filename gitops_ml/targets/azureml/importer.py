@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gitops_ml.errors import InputError
 from gitops_ml.spec.findings import Findings
 from gitops_ml.spec.loader import Document, load_document
 from gitops_ml.targets.azureml.assets import label_of, parse_pinned
@@ -30,6 +31,22 @@ _DEPLOYMENT_ONLY = {
     "code_configuration",
     "environment",
 }
+_CLI_KEYS = {
+    "$schema",
+    "name",
+    "description",
+    "tags",
+    "deployments",
+    "type",
+    "mirror_traffic",
+    *_ENDPOINT_ONLY,
+    *_DEPLOYMENT_ONLY,
+}
+NOT_CLI = (
+    "not an Azure ML CLI v2 endpoint or deployment file: expects a YAML mapping "
+    "with $schema, name and the endpoint fields (auth_mode, traffic) or the "
+    "deployment fields (endpoint_name, model, instance_type)"
+)
 _ENDPOINT_OWN = {"$schema", "name", "traffic", "mirror_traffic"}
 _DEPLOYMENT_OWN = {"$schema", "name", "endpoint_name", "model"}
 PLACEHOLDER_WORKSPACE = {
@@ -91,8 +108,48 @@ class _Deployment:
     source: str
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A file given on the command line that could not be read, and why."""
+
+    reason: str
+
+
+ARGUMENTS = {
+    ("metadata", "name"): (
+        "--env",
+        "an environment name: lower-case letters, "
+        "digits and '-', starting and ending with a letter or digit",
+    ),
+    ("spec", "target", "subscriptionId"): ("--subscription", "a subscription id"),
+    ("spec", "target", "resourceGroup"): ("--resource-group", "a resource group"),
+    ("spec", "target", "workspace"): (
+        "--workspace",
+        "a workspace name: 3-33 characters, a letter or digit first, then letters, "
+        "digits, '-' or '_'",
+    ),
+}
+
+
+def check_arguments(environment: str, workspace: dict[str, str] | None) -> None:
+    """The flags must pass the same schema ``validate`` applies to the output."""
+    from gitops_ml.spec.schema import validator
+
+    document = _environment_document(
+        environment, workspace or PLACEHOLDER_WORKSPACE, []
+    )
+    for error in validator("environment").iter_errors(document):
+        path = tuple(error.absolute_path)
+        if path in ARGUMENTS:
+            flag, rule = ARGUMENTS[path]
+            raise InputError(
+                f"{flag} '{error.instance}' is not {rule}",
+                hint=f"fix {flag}; validate would refuse the imported file",
+            )
+
+
 def import_files(
-    files: list[tuple[str, bytes]],
+    files: list[tuple[str, bytes | Unreadable]],
     environment: str = "imported",
     workspace: dict[str, str] | None = None,
 ) -> ImportResult:
@@ -104,6 +161,9 @@ def import_files(
     for path, raw in files:
         result = FileResult(path, "rejected")
         results.append(result)
+        if isinstance(raw, Unreadable):
+            result.reasons.append(f"{path}: cannot read it ({raw.reason})")
+            continue
         document = _parse(path, raw, result)
         if document is None:
             continue
@@ -129,8 +189,9 @@ def _parse(path: str, raw: bytes, result: FileResult) -> Document | None:
             "replaces its create/update steps (see examples/workflows/)"
         )
         return None
+    looks_like_cli = bool(_CLI_KEYS & _top_level_keys(text))
     template = _TEMPLATE.search(text)
-    if template:
+    if template and looks_like_cli:
         result.kind = _kind_from_schema(text)
         line = text.count("\n", 0, template.start()) + 1
         result.reasons.append(
@@ -140,12 +201,19 @@ def _parse(path: str, raw: bytes, result: FileResult) -> Document | None:
         return None
     findings = Findings()
     document = load_document(path, raw, findings)
+    not_mapping = any(f.rule == "not-a-mapping" for f in findings.items)
+    if not_mapping or not looks_like_cli:
+        line = findings.items[0].location.line if findings.items else 1
+        result.reasons.append(f"{path}:{line or 1}: {NOT_CLI}")
+        return None
     for finding in findings.items:
         result.reasons.append(f"{finding}")
-    if document is not None and not isinstance(document.data, dict):
-        result.reasons.append(f"{path}: not a mapping")
-        return None
     return document
+
+
+def _top_level_keys(text: str) -> set[str]:
+    found = re.findall(r"^[\"']?([A-Za-z_$][\w$-]*)[\"']?\s*:", text, re.MULTILINE)
+    return set(found)
 
 
 def _kind_from_schema(text: str) -> str:
@@ -281,7 +349,7 @@ def _model(document: Document, result: FileResult) -> tuple[str, str, str] | Non
     label = label_of(text)
     if label is not None:
         result.reasons.append(
-            f"{where}: '{text}' is not a pinned version (the label '@{label}' moves "
+            f"{where}: '{text}' is not a pinned version (the label '{label}' moves "
             "and cannot be reverted); pin azureml:NAME:VERSION"
         )
     else:
@@ -366,17 +434,22 @@ def _build(
     ]
     if not items:
         return None
-    target = {"type": "azureml", **(workspace or PLACEHOLDER_WORKSPACE)}
     if not workspace:
         notes.append(
             "spec.target holds placeholders: pass --subscription, --resource-group "
             "and --workspace, or edit them"
         )
+    return _environment_document(environment, workspace or PLACEHOLDER_WORKSPACE, items)
+
+
+def _environment_document(
+    name: str, workspace: dict[str, str], endpoints: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "apiVersion": "gitops-ml/v1",
         "kind": "Environment",
-        "metadata": {"name": environment},
-        "spec": {"target": target, "endpoints": items},
+        "metadata": {"name": name},
+        "spec": {"target": {"type": "azureml", **workspace}, "endpoints": endpoints},
     }
 
 

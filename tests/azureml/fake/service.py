@@ -52,6 +52,7 @@ class Call:
     api_version: str
     body: Any
     status: int
+    moved: bool = False  # an endpoint PUT that created it or changed its traffic
 
     @property
     def write(self) -> bool:
@@ -119,6 +120,9 @@ class FakeAzureML:
         self.auth_status: int | None = None
         self.busy_reads: dict[str, int] = {}
         self.on_stalled_poll: Callable[[], None] = lambda: None
+        self._moved = False
+        # Answer reads the way the real service varies its answers (see _vary_*).
+        self.variations = False
 
     # ----- scenario set-up -------------------------------------------------------
 
@@ -215,6 +219,12 @@ class FakeAzureML:
     def writes(self) -> list[str]:
         return [str(c) for c in self.calls if c.write]
 
+    def answer(self, endpoint: str, name: str | None = None) -> dict[str, Any]:
+        """What a GET of the endpoint (or of one of its deployments) returns."""
+        if name is None:
+            return self._read_endpoint(endpoint.lower())
+        return self._read_deployment(self.deployments[endpoint.lower()][name.lower()])
+
     def traffic(self, endpoint: str) -> dict[str, int]:
         return dict(self.endpoints[endpoint.lower()]["properties"]["traffic"])
 
@@ -237,6 +247,7 @@ class FakeAzureML:
         parts = urlsplit(request.url)
         query = parse_qs(parts.query)
         body = json.loads(request.body) if request.body else None
+        self._moved = False
         reply = self._answer(request.method, parts.path, body)
         self.calls.append(
             Call(
@@ -245,6 +256,7 @@ class FakeAzureML:
                 query.get("api-version", [""])[0],
                 body,
                 reply[0],
+                self._moved,
             )
         )
         return reply
@@ -391,6 +403,10 @@ class FakeAzureML:
         return _ok({"value": values})
 
     def _read_endpoint(self, name: str) -> dict[str, Any]:
+        body = self._endpoint_as_stored(name)
+        return self._vary_endpoint(body) if self.variations else body
+
+    def _endpoint_as_stored(self, name: str) -> dict[str, Any]:
         if self.busy_reads.get(name):
             self.busy_reads[name] -= 1
             body = copy.deepcopy(self.endpoints[name])
@@ -420,6 +436,10 @@ class FakeAzureML:
         if problem:
             return _error(400, "BadArgument", problem)
         old = self.endpoints.get(name)
+        self._moved = old is None or any(
+            old["properties"][key] != new["properties"][key]
+            for key in ("traffic", "mirrorTraffic")
+        )
         if old is not None:
             self._stale[name] = {
                 "reads": self.stale_reads,
@@ -540,13 +560,31 @@ class FakeAzureML:
         if ep.lower() not in self.endpoints:
             return _not_found("online endpoint", ep)
         items = self.deployments.get(ep.lower(), {})
-        return _ok({"value": [copy.deepcopy(items[k]) for k in sorted(items)]})
+        return _ok({"value": [self._read_deployment(items[k]) for k in sorted(items)]})
 
     def _get_deployment(self, _body: Any, ep: str, dep: str) -> Reply:
         body = self.deployments.get(ep.lower(), {}).get(dep.lower())
         if body is None:
             return _not_found("online deployment", dep)
-        return _ok(copy.deepcopy(body))
+        return _ok(self._read_deployment(body))
+
+    def _read_deployment(self, stored: dict[str, Any]) -> dict[str, Any]:
+        body = copy.deepcopy(stored)
+        return _vary_deployment(body) if self.variations else body
+
+    # ----- how the real service varies what it returns ---------------------------
+
+    def _vary_endpoint(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Same endpoint, other spelling: none of this is drift."""
+        props = body["properties"]
+        props["traffic"] = {_title(k): v for k, v in props["traffic"].items()}
+        known = self.deployments.get(body["name"], {})
+        if not props["mirrorTraffic"] and known:
+            props["mirrorTraffic"] = {sorted(known)[0]: 0}  # a mirror share of 0
+        props.setdefault("description", None)
+        props.setdefault("compute", None)
+        body.setdefault("systemData", {})
+        return body
 
     def _put_deployment(self, body: Any, ep: str, dep: str) -> Reply:
         endpoint, name = ep.lower(), dep.lower()
@@ -680,6 +718,32 @@ class FakeAzureML:
         if not operation.done:
             return 202, {}, ""
         return 200, {}, ""
+
+
+def _vary_deployment(body: dict[str, Any]) -> dict[str, Any]:
+    """Same deployment, other spelling: none of this is drift."""
+    props = body["properties"]
+    body["name"] = _title(body["name"])
+    if isinstance(props.get("model"), str):
+        props["model"] = _lower_resource_groups(props["model"])
+    if isinstance(props.get("environmentId"), str):
+        props["environmentId"] = _lower_resource_groups(props["environmentId"])
+    props["requestSettings"].pop("maxQueueWait", None)
+    if isinstance(props.get("instanceType"), str):
+        props["instanceType"] = props["instanceType"].lower()
+    for empty in ("description", "modelMountPath", "dataCollector"):
+        props.setdefault(empty, None)
+    props.setdefault("environmentVariables", {})
+    body.setdefault("systemData", {})
+    return body
+
+
+def _lower_resource_groups(arm_id: str) -> str:
+    return arm_id.replace("/resourceGroups/", "/resourcegroups/")
+
+
+def _title(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 def _auth_mode(value: str) -> str:
