@@ -15,8 +15,8 @@ LEASE = "gitops.lease"
 OTHER = "runner@ci-7 pid 4242"
 
 
-def _hold(fake: FakeAzureML, expires: str) -> None:
-    value = json.dumps({"holder": OTHER, "expires": expires})
+def _hold(fake: FakeAzureML, expires: str, revision: str = "") -> None:
+    value = json.dumps({"holder": OTHER, "expires": expires, "revision": revision})
     fake.edit_endpoint("churn-prod", lambda body: body["tags"].update({LEASE: value}))
 
 
@@ -35,6 +35,20 @@ def test_apply_while_another_holds_the_lease_fails_naming_holder_and_expiry(
     assert "until 2999-01-01T00:00:00+00:00" in message
     assert fake.writes == []
     assert fake.traffic("churn-prod") == {"churn-model-v1-9": 100}
+
+
+def test_a_lease_left_by_a_run_of_the_same_revision_is_resumed(
+    example_repo: GitRepo, fake: FakeAzureML, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_initial(example_repo, fake, capsys)
+    promote(example_repo, "1.9", "1.10")
+    _hold(fake, "2999-01-01T00:00:00+00:00", revision=example_repo.head)
+
+    code, _ = run_json(example_repo, capsys, "apply", "--env", "prod")
+
+    assert code == 0
+    assert fake.traffic("churn-prod") == {"churn-model-v1-10": 100}
+    assert LEASE not in fake.endpoints["churn-prod"]["tags"]
 
 
 def test_expired_lease_is_taken_over_and_released_at_the_end(

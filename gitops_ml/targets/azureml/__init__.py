@@ -92,6 +92,7 @@ class AzureMLTarget:
                 self.context.holder,
                 self.context.clock,
                 force=self.context.options.force,
+                revision=self.context.revision,
             ),
         )
         return applier.run(plan.actions)
