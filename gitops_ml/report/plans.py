@@ -226,8 +226,8 @@ def _plan_text(out: Any, plan: Plan) -> None:
         return
     summary = ", ".join(f"{n} to {op}" for op, n in counts.items() if n)
     if plan.held:
-        held = f"{len(plan.held)} held after failing (the target does not match Git)"
-        summary = f"{summary}; {held}" if summary else f"nothing to do, {held}"
+        kept = f"{len(plan.held)} held after failing (the target does not match Git)"
+        summary = f"{summary}; {kept}" if summary else f"nothing to do, {kept}"
     out.print(f"  Plan: {summary}.", markup=False)
 
 
