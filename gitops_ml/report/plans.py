@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -121,17 +122,19 @@ def failed_plan_json(failure: EnvironmentFailure) -> dict[str, Any]:
 # -- environments that failed ------------------------------------------------
 
 
-def _failures_text(out: Any, failures: list[EnvironmentFailure]) -> None:
+def _failures_text(failures: list[EnvironmentFailure]) -> None:
+    """Each failed environment as the CLI prints an error: on stderr, one line
+    naming the environment, then the next step."""
+    err = console(sys.stderr)
     for failure in failures:
-        out.print(
-            f"[bold]{failure.environment}[/bold] ({failure.target}): "
-            "[red]error[/red]: ",
-            markup=True,
-            end="",
-        )
-        out.print(failure.message, markup=False)
+        where = f"{failure.environment} ({failure.target})"
+        err.print(f"error: {_one_line(where + ': ' + failure.message)}", markup=False)
         if failure.hint:
-            out.print(f"  next: {failure.hint}", markup=False, style="dim")
+            err.print(f"  next: {_one_line(failure.hint)}", markup=False)
+
+
+def _one_line(text: str) -> str:
+    return github.escape_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def _failure_annotations(failures: list[EnvironmentFailure]) -> None:
@@ -190,7 +193,7 @@ def render_plans(
     with github.commands_stopped(output_format == "github"):
         for plan in results:
             _plan_text(out, plan)
-        _failures_text(out, failures)
+        _failures_text(failures)
     if output_format == "github":
         _failure_annotations(failures)
         github.append_summary(plans_markdown(results, failures))
@@ -341,7 +344,7 @@ def render_applies(
             else:
                 _plan_text(out, result.plan)
             _held_apply_text(out, result)
-        _failures_text(out, failures)
+        _failures_text(failures)
     if output_format == "github":
         _apply_annotations(results)
         _failure_annotations(failures)
@@ -445,7 +448,7 @@ def render_drift(
         return
     with github.commands_stopped(output_format == "github"):
         _drift_text(reports)
-        _failures_text(console(), failures)
+        _failures_text(failures)
     if output_format == "github":
         _failure_annotations(failures)
         for report in reports:
@@ -559,7 +562,7 @@ def render_status(
     out = console()
     with github.commands_stopped(output_format == "github"):
         _status_text(out, repo, results, shorts)
-        _failures_text(out, failures)
+        _failures_text(failures)
     if output_format == "github":
         _failure_annotations(failures)
 

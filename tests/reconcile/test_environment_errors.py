@@ -42,9 +42,9 @@ def test_an_unreachable_environment_does_not_stop_the_others(
 ) -> None:
     outcome = cli(command, "--repo", str(two_envs.path))
     assert outcome.code == 1
-    assert "dev (azureml): error: no Azure credential worked" in outcome.out
-    assert "next: sign in with az login" in outcome.out
-    assert "local" in outcome.out.replace("dev (azureml)", "")
+    assert "error: dev (azureml): no Azure credential worked" in outcome.err
+    assert "next: sign in with az login" in outcome.err
+    assert "local" in outcome.out
     assert "Traceback" not in outcome.err
 
 
