@@ -47,7 +47,7 @@ def test_missing_credential_fails_fast_with_one_line_saying_how_to_provide_it(
 
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("error: no Azure credential worked")
+    assert err.startswith("error: prod (azureml): no Azure credential worked")
     assert "AZURE_CLIENT_ID" in err
     assert "Traceback" not in err
     assert fake.calls == []
@@ -96,5 +96,7 @@ def test_default_credential_with_nothing_available_fails_fast_without_imds(
 
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("error: no Azure credential worked (credential: default")
+    assert err.startswith(
+        "error: prod (azureml): no Azure credential worked (credential: default"
+    )
     assert fake.calls == []
