@@ -8,6 +8,8 @@ from gitops_ml.commands._common import (
     add_apply_options,
     add_env_arguments,
     desired_state,
+    each_environment,
+    exit_code,
     options,
 )
 from gitops_ml.reconcile import engine
@@ -23,9 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root, spec, names = desired_state(args)
-    results = []
-    for name in names:
-        session = engine.open_session(root, name, args.ref, options(args), spec)
-        results.append(engine.apply(session))
-    plans.render_applies(results, args.format)
-    return 0 if all(r.ok for r in results) else 1
+    results, failures = each_environment(
+        spec,
+        names,
+        lambda name: engine.apply(
+            engine.open_session(root, name, args.ref, options(args), spec)
+        ),
+    )
+    plans.render_applies(results, args.format, failures)
+    # a version held after failing leaves the target unlike Git: not a success
+    ok = all(r.ok and not r.plan.held for r in results)
+    return exit_code(0 if ok else 1, failures)

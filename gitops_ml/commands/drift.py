@@ -8,6 +8,8 @@ from gitops_ml.commands._common import (
     add_detailed_exitcode,
     add_env_arguments,
     desired_state,
+    each_environment,
+    exit_code,
     options,
 )
 from gitops_ml.reconcile import engine
@@ -28,15 +30,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root, spec, names = desired_state(args)
-    reports = []
-    for name in names:
+
+    def one(name: str) -> engine.DriftReport:
         session = engine.open_session(root, name, args.ref, options(args), spec)
         report, _observed = engine.drift(session)
         if args.repair and report.drifted:
             report.repaired = engine.repair(root, report, options(args))
-        reports.append(report)
-    plans.render_drift(reports, args.format)
+        return report
+
+    reports, failures = each_environment(spec, names, one)
+    plans.render_drift(reports, args.format, failures)
     if any(r.repaired and not r.repaired.ok for r in reports):
         return 1
     found = any(r.drifted for r in reports)
-    return 2 if found and args.detailed_exitcode and not args.repair else 0
+    code = 2 if found and args.detailed_exitcode and not args.repair else 0
+    return exit_code(code, failures)

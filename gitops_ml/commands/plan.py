@@ -8,6 +8,8 @@ from gitops_ml.commands._common import (
     add_detailed_exitcode,
     add_env_arguments,
     desired_state,
+    each_environment,
+    exit_code,
     options,
 )
 from gitops_ml.github.publishing import (
@@ -31,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--affected",
         metavar="BASE..HEAD",
-        help="only list the environments a commit range touches (contacts no target)",
+        help="only list the environments a commit range touches (contacts no "
+        "target); BASE...HEAD compares from the merge base",
     )
     parser.add_argument(
         "--retry-failed",
@@ -47,14 +50,19 @@ def run(args: argparse.Namespace) -> int:
         plans.render_affected(names, args.format)
         return 0
     root, spec, names = desired_state(args)
-    results = []
-    for name in names:
-        session = engine.open_session(root, name, args.ref, options(args), spec)
-        results.append(engine.make_plan(session))
-    plans.render_plans(results, args.format)
+    results, failures = each_environment(
+        spec,
+        names,
+        lambda name: engine.preview(
+            engine.open_session(root, name, args.ref, options(args), spec)
+        ),
+    )
+    plans.render_plans(results, args.format, failures)
     if wants_check_run(args):
-        changed_envs = [p.environment for p in results if p.changed]
-        report = plan_report(changed_envs, len(results), plans.plans_markdown(results))
+        changed_envs = [p.environment for p in results if not p.matches_git]
+        markdown = plans.plans_markdown(results, failures)
+        report = plan_report(changed_envs, len(results), markdown)
         published(publish_report(root, report), report, args.format)
-    changed = any(p.changed for p in results)
-    return 2 if changed and args.detailed_exitcode else 0
+    # a held failure also means the target does not match Git
+    changed = any(not p.matches_git for p in results)
+    return exit_code(2 if changed and args.detailed_exitcode else 0, failures)

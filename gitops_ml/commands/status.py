@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from gitops_ml.commands._common import add_env_arguments, desired_state, options
+from gitops_ml.commands._common import (
+    add_env_arguments,
+    desired_state,
+    each_environment,
+    exit_code,
+    options,
+)
 from gitops_ml.reconcile import engine
 from gitops_ml.report import plans
 
@@ -17,9 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root, spec, names = desired_state(args)
-    results = []
-    for name in names:
-        session = engine.open_session(root, name, args.ref, options(args), spec)
-        results.append(engine.status(session))
-    plans.render_status(results, root, args.format)
-    return 0
+    results, failures = each_environment(
+        spec,
+        names,
+        lambda name: engine.status(
+            engine.open_session(root, name, args.ref, options(args), spec)
+        ),
+    )
+    plans.render_status(results, root, args.format, failures)
+    return exit_code(0, failures)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import git
+
 from gitops_ml import gitrepo
 from gitops_ml.errors import InputError
 from gitops_ml.reconcile.hashing import canonical
@@ -19,15 +21,8 @@ from gitops_ml.spec.source import GitSource
 
 
 def affected_environments(root: Path, commit_range: str) -> list[str]:
-    if ".." not in commit_range:
-        raise InputError(
-            f"--affected takes BASE..HEAD, not '{commit_range}'",
-            hint="for example --affected origin/main..HEAD",
-        )
-    base, head = commit_range.split("..", 1)
     repo = gitrepo.open_repo(root)
-    base_sha = gitrepo.resolve(repo, base or "HEAD").hexsha
-    head_sha = gitrepo.resolve(repo, head or "HEAD").hexsha
+    base_sha, head_sha = _range(repo, commit_range)
     changed = set(repo.git.diff("--name-only", base_sha, head_sha).splitlines())
     before = load_repo(GitSource(root, base_sha))
     after = load_repo(GitSource(root, head_sha))
@@ -38,6 +33,29 @@ def affected_environments(root: Path, commit_range: str) -> list[str]:
         for name, env in after.environments.items()
         if env.document.path in changed or _pins_changed(env, before, after, changed)
     )
+
+
+def _range(repo: git.Repo, commit_range: str) -> tuple[str, str]:
+    """BASE..HEAD as given; BASE...HEAD (GitHub's compare form) from the merge base
+    of the two, as ``git diff A...B`` reads it."""
+    three_dots = "..." in commit_range
+    if ".." not in commit_range:
+        raise InputError(
+            f"--affected takes BASE..HEAD or BASE...HEAD, not '{commit_range}'",
+            hint="for example --affected origin/main..HEAD",
+        )
+    base, head = commit_range.split("..." if three_dots else "..", 1)
+    base_sha = gitrepo.resolve(repo, base or "HEAD").hexsha
+    head_sha = gitrepo.resolve(repo, head or "HEAD").hexsha
+    if three_dots:
+        bases = repo.merge_base(base_sha, head_sha)
+        if not bases:
+            raise InputError(
+                f"{base} and {head} have no common ancestor",
+                hint="use BASE..HEAD to compare the two commits directly",
+            )
+        base_sha = bases[0].hexsha
+    return base_sha, head_sha
 
 
 def _pins_changed(

@@ -33,7 +33,11 @@ def diff(
     options: Options,
     prune: bool,
 ) -> tuple[list[Action], list[str]]:
-    """Ordered actions and notes (things held back and why)."""
+    """Ordered actions and notes (objects kept because prune is off).
+
+    A desired object whose spec failed before is left out (the engine reports it as
+    held) unless ``options.retry_failed``.
+    """
     actions: list[Action] = []
     notes: list[str] = []
     current = observed.by_key()
@@ -44,11 +48,7 @@ def diff(
             continue
         failure = observed.failure(want.key, want.spec_hash)
         if failure and not options.retry_failed and action.op != "repair":
-            notes.append(
-                f"{_label(want)} failed at {failure.revision[:7]} ({failure.message}); "
-                "not retried until the desired state changes (or --retry-failed)"
-            )
-            continue
+            continue  # held: the engine lists it in Plan.held
         actions.append(action)
     for have in current.values():
         if not have.managed:

@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from gitops_ml.reconcile.objects import (
     Action,
     ApplyResult,
     DesiredObject,
+    Held,
     Observation,
     ObservedObject,
     Plan,
@@ -78,7 +80,59 @@ def make_plan(session: Session, observed: Observation | None = None) -> Plan:
     )
     plan.actions = session.target.plan(desired, observed)
     plan.notes = list(getattr(session.target, "notes", []))
+    plan.held = _held(session, desired, observed, plan.actions)
     return plan
+
+
+def preview(session: Session) -> Plan:
+    """The plan ``plan`` prints: make_plan, plus a note when apply would refuse."""
+    observed = session.target.observe()
+    plan = make_plan(session, observed)
+    repo = gitrepo.open_repo(session.context.root)
+    problem = revisions.older_than_running(repo, session.context.revision, observed)
+    if problem is not None:
+        plan.notes.append(f"{problem.message}: apply would refuse it without --force")
+    return plan
+
+
+def _held(
+    session: Session,
+    desired: list[DesiredObject],
+    observed: Observation,
+    actions: list[Action],
+) -> list[Held]:
+    """Desired objects left out of the plan because their spec failed before."""
+    if session.context.options.retry_failed:
+        return []
+    planned = {a.key for a in actions}
+    current = observed.by_key()
+    held = []
+    for want in desired:
+        failure = observed.failure(want.key, want.spec_hash)
+        have = current.get(want.key)
+        if failure is None or want.key in planned or _runs(want, have):
+            continue
+        held.append(
+            Held(
+                want.site,
+                want.name,
+                want.model,
+                want.version,
+                failure.revision,
+                failure.message,
+            )
+        )
+    return held
+
+
+def _runs(want: DesiredObject, have: ObservedObject | None) -> bool:
+    """True when the target already runs ``want``, healthy and as applied."""
+    return (
+        have is not None
+        and have.spec_hash == want.spec_hash
+        and have.state == "ready"
+        and not have.drifted
+    )
 
 
 def apply(session: Session) -> ApplyResult:
@@ -126,13 +180,23 @@ def _check_destroy(session: Session, plan: Plan) -> None:
 def status(session: Session) -> EnvironmentStatus:
     desired = session.target.desired()
     observed = session.target.observe()
-    return classify(
+    result = classify(
         session.name,
         session.context.revision,
         desired,
         observed,
         session.context.environment.prune,
     )
+    holder = lease_holder(session.target)
+    if holder is not None:
+        result.applying(holder)
+    return result
+
+
+def lease_holder(target: Target) -> str | None:
+    """Who holds the target's lease now, for targets that can tell (else None)."""
+    ask: Callable[[], str | None] | None = getattr(target, "lease_holder", None)
+    return ask() if ask is not None else None
 
 
 def drift(session: Session) -> tuple[DriftReport, Observation]:

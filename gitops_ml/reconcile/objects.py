@@ -133,6 +133,10 @@ class Action:
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def key(self) -> tuple[str, str]:
+        return (self.site, self.name)
+
+    @property
     def model(self) -> str:
         source = self.desired or self.observed
         return source.model if source else ""
@@ -141,6 +145,18 @@ class Action:
     def version(self) -> str:
         source = self.desired or self.observed
         return source.version if source else ""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A desired object apply will not touch: its spec failed before and is held."""
+
+    site: str
+    name: str
+    model: str
+    version: str
+    revision: str
+    message: str
 
 
 @dataclass
@@ -152,10 +168,16 @@ class Plan:
     revision: str
     actions: list[Action] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # desired objects held back after failing: the target does not match Git
+    held: list[Held] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.actions)
+
+    @property
+    def matches_git(self) -> bool:
+        return not self.actions and not self.held
 
 
 @dataclass
@@ -181,3 +203,15 @@ class ApplyResult:
     @property
     def failed(self) -> list[StepResult]:
         return [step for step in self.steps if not step.ok]
+
+
+@dataclass(frozen=True)
+class EnvironmentFailure:
+    """A command could not finish one environment; the others still ran."""
+
+    environment: str
+    target: str
+    revision: str
+    message: str
+    hint: str
+    exit_code: int

@@ -24,22 +24,32 @@ def check_on_branch(repo: git.Repo, sha: str, branch: str, remote: str) -> None:
 
 
 def check_not_older(repo: git.Repo, sha: str, observed: Observation) -> None:
+    problem = older_than_running(repo, sha, observed)
+    if problem is not None:
+        raise problem
+
+
+def older_than_running(
+    repo: git.Repo, sha: str, observed: Observation
+) -> InputError | None:
+    """Why apply would refuse ``sha`` as older than what runs, or None."""
     for revision in sorted({o.revision for o in observed.objects if o.revision}):
         if revision == sha:
             continue
         if not _exists(repo, revision):
-            raise InputError(
+            return InputError(
                 f"the target runs revision {revision[:7]}, which this clone does "
                 "not have, so gitops-ml cannot tell whether "
                 f"{sha[:7]} is newer",
                 hint="fetch the full history (fetch-depth: 0) or pass --force",
             )
         if not repo.is_ancestor(repo.commit(revision), repo.commit(sha)):
-            raise InputError(
+            return InputError(
                 f"revision {sha[:7]} is older than {revision[:7]}, which the "
                 "target already runs",
                 hint="deploy a newer commit (git revert makes one) or pass --force",
             )
+    return None
 
 
 def _exists(repo: git.Repo, ref: str) -> bool:

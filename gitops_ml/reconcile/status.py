@@ -41,13 +41,25 @@ class EnvironmentStatus:
     desired_revision: str
     objects: list[ObjectStatus] = field(default_factory=list)
     sites: list[SiteStatus] = field(default_factory=list)
+    # who holds the environment's lease: another process is applying right now
+    lease_holder: str | None = None
 
     @property
     def state(self) -> SyncState:
         states = {o.state for o in self.objects}
         if any(not s.reachable for s in self.sites):
             states.add("unknown")
+        if self.lease_holder:
+            states.add("in progress")
         return next((s for s in SEVERITY if s in states), "in sync")
+
+    def applying(self, holder: str) -> None:
+        """Another process holds the lease: what differs is its apply at work."""
+        self.lease_holder = holder
+        for obj in self.objects:
+            if obj.state in ("behind", "drifted"):
+                obj.state = "in progress"
+                obj.reason = f"an apply is running: {holder}"
 
     @property
     def applied_revisions(self) -> set[str]:

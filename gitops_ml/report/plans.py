@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from gitops_ml import gitrepo
 from gitops_ml.reconcile.engine import DriftReport
 from gitops_ml.reconcile.hashing import REDACTED
-from gitops_ml.reconcile.objects import Action, ApplyResult, Change, Plan
+from gitops_ml.reconcile.objects import (
+    Action,
+    ApplyResult,
+    Change,
+    EnvironmentFailure,
+    Held,
+    Plan,
+)
 from gitops_ml.reconcile.status import EnvironmentStatus
 from gitops_ml.report import github
 from gitops_ml.report.console import console
@@ -33,6 +41,11 @@ COLOR = {
     "wait": "cyan",
     "delete": "red",
 }
+HELD_HINT = (
+    "fix and change the desired state, or re-run with --retry-failed (an artifact "
+    "fixed at its source under the same sha256 is the same desired state: it needs "
+    "--retry-failed too)"
+)
 STATE_COLOR = {
     "in sync": "green",
     "behind": "yellow",
@@ -68,9 +81,85 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "target": plan.target,
         "revision": plan.revision,
         "changed": plan.changed,
+        "matchesGit": plan.matches_git,
         "actions": [action_json(a) for a in plan.actions],
+        "held": [held_json(h) for h in plan.held],
         "notes": plan.notes,
+        "error": None,
     }
+
+
+def held_json(held: Held) -> dict[str, Any]:
+    return {
+        "site": held.site,
+        "name": held.name,
+        "model": held.model,
+        "version": held.version,
+        "failedAt": held.revision,
+        "message": held.message,
+    }
+
+
+def error_json(failure: EnvironmentFailure) -> dict[str, Any]:
+    return {"message": failure.message, "hint": failure.hint}
+
+
+def failed_plan_json(failure: EnvironmentFailure) -> dict[str, Any]:
+    """A plan entry for an environment the command could not finish."""
+    return {
+        "environment": failure.environment,
+        "target": failure.target,
+        "revision": failure.revision,
+        "changed": False,
+        "matchesGit": False,
+        "actions": [],
+        "held": [],
+        "notes": [],
+        "error": error_json(failure),
+    }
+
+
+# -- environments that failed ------------------------------------------------
+
+
+def _failures_text(failures: list[EnvironmentFailure]) -> None:
+    """Each failed environment as the CLI prints an error: on stderr, one line
+    naming the environment, then the next step."""
+    err = console(sys.stderr)
+    for failure in failures:
+        where = f"{failure.environment} ({failure.target})"
+        err.print(f"error: {_one_line(where + ': ' + failure.message)}", markup=False)
+        if failure.hint:
+            err.print(f"  next: {_one_line(failure.hint)}", markup=False)
+
+
+def _one_line(text: str) -> str:
+    return github.escape_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def _failure_annotations(failures: list[EnvironmentFailure]) -> None:
+    for failure in failures:
+        hint = f" (next: {failure.hint})" if failure.hint else ""
+        print(
+            github.annotation(
+                "error",
+                f"{failure.environment}: {failure.message}{hint}",
+                title=f"gitops-ml: environment {failure.environment} failed",
+            )
+        )
+
+
+def _failures_markdown(failures: list[EnvironmentFailure]) -> list[str]:
+    lines = []
+    for failure in failures:
+        lines += [
+            f"**{github.md_escape(failure.environment)}** ({failure.target}): "
+            f"error: {github.md_escape(failure.message)}",
+            "",
+        ]
+        if failure.hint:
+            lines += [f"Next: {github.md_escape(failure.hint)}", ""]
+    return lines
 
 
 def _safe(value: Any) -> Any:
@@ -87,8 +176,16 @@ def _safe(value: Any) -> Any:
 # -- plan ----------------------------------------------------------------------
 
 
-def render_plans(results: list[Plan], output_format: str) -> None:
-    payload = {"plans": [plan_json(p) for p in results]}
+def render_plans(
+    results: list[Plan],
+    output_format: str,
+    failures: list[EnvironmentFailure] | None = None,
+) -> None:
+    failures = failures or []
+    payload = {
+        "plans": [plan_json(p) for p in results]
+        + [failed_plan_json(f) for f in failures]
+    }
     if output_format == "json":
         emit_json(payload)
         return
@@ -96,12 +193,14 @@ def render_plans(results: list[Plan], output_format: str) -> None:
     with github.commands_stopped(output_format == "github"):
         for plan in results:
             _plan_text(out, plan)
+        _failures_text(failures)
     if output_format == "github":
-        github.append_summary(plans_markdown(results))
+        _failure_annotations(failures)
+        github.append_summary(plans_markdown(results, failures))
         github.publish_json(
             "plan",
             payload,
-            changed=_flag(any(p.changed for p in results)),
+            changed=_flag(any(not p.matches_git for p in results)),
             environments=json.dumps([p.environment for p in results]),
         )
 
@@ -117,17 +216,33 @@ def _plan_text(out: Any, plan: Plan) -> None:
     )
     for action in plan.actions:
         _action_text(out, action)
+    for held in plan.held:
+        _held_text(out, held)
     for note in plan.notes:
         out.print(f"  note: {note}", markup=False, style="dim")
     counts = {
         op: sum(a.op == op for a in plan.actions)
         for op in ("create", "update", "repair", "wait", "shift", "delete")
     }
-    if not plan.actions:
+    if plan.matches_git:
         out.print("  No changes: the target matches Git.", markup=False)
         return
     summary = ", ".join(f"{n} to {op}" for op, n in counts.items() if n)
+    if plan.held:
+        kept = f"{len(plan.held)} held after failing (the target does not match Git)"
+        summary = f"{summary}; {kept}" if summary else f"nothing to do, {kept}"
     out.print(f"  Plan: {summary}.", markup=False)
+
+
+def _held_text(out: Any, held: Held) -> None:
+    where = f"{held.site}/" if held.site else ""
+    out.print(f"  [red]! held {where}{held.name}[/red]", markup=True, end="")
+    out.print(
+        f" ({held.model}@{held.version}): failed at {held.revision[:7]} "
+        f"({held.message}); not retried until the desired state changes "
+        "(or --retry-failed)",
+        markup=False,
+    )
 
 
 def _action_text(out: Any, action: Action) -> None:
@@ -159,7 +274,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-def plans_markdown(results: list[Plan]) -> str:
+def plans_markdown(
+    results: list[Plan], failures: list[EnvironmentFailure] | None = None
+) -> str:
     lines = ["### gitops-ml plan", ""]
     for plan in results:
         lines.append(
@@ -167,7 +284,7 @@ def plans_markdown(results: list[Plan]) -> str:
             f"({plan.target}) at `{plan.revision[:7]}`"
         )
         lines.append("")
-        if not plan.actions:
+        if plan.matches_git:
             lines += ["No changes.", ""]
             continue
         lines += ["| | Object | Version | Why |", "| --- | --- | --- | --- |"]
@@ -177,8 +294,15 @@ def plans_markdown(results: list[Plan]) -> str:
                 f"| {SYMBOL[a.op]} {a.op} | {github.md_escape(where + a.name)} | "
                 f"{github.md_escape(a.version)} | {github.md_escape(a.reason)} |"
             )
+        for h in plan.held:
+            where = f"{h.site}/" if h.site else ""
+            lines.append(
+                f"| ! held | {github.md_escape(where + h.name)} | "
+                f"{github.md_escape(h.version)} | failed at `{h.revision[:7]}`: "
+                f"{github.md_escape(h.message)} |"
+            )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _failures_markdown(failures or []))
 
 
 def render_affected(names: list[str], output_format: str) -> None:
@@ -199,9 +323,18 @@ def render_affected(names: list[str], output_format: str) -> None:
 # -- apply ---------------------------------------------------------------------
 
 
-def render_applies(results: list[ApplyResult], output_format: str) -> None:
+def render_applies(
+    results: list[ApplyResult],
+    output_format: str,
+    failures: list[EnvironmentFailure] | None = None,
+) -> None:
+    failures = failures or []
+    payload = {
+        "applies": [_apply_json(r) for r in results]
+        + [{**failed_plan_json(f), "ok": False, "steps": []} for f in failures]
+    }
     if output_format == "json":
-        emit_json({"applies": [_apply_json(r) for r in results]})
+        emit_json(payload)
         return
     out = console()
     with github.commands_stopped(output_format == "github"):
@@ -210,29 +343,48 @@ def render_applies(results: list[ApplyResult], output_format: str) -> None:
                 _apply_text(out, result)
             else:
                 _plan_text(out, result.plan)
+            _held_apply_text(out, result)
+        _failures_text(failures)
     if output_format == "github":
-        for result in results:
-            for step in result.failed:
-                print(
-                    github.annotation(
-                        "error",
-                        f"{result.plan.environment}: "
-                        f"{step.action.name}: {step.message}",
-                    )
-                )
-        github.append_summary(plans_markdown([r.plan for r in results]))
+        _apply_annotations(results)
+        _failure_annotations(failures)
+        github.append_summary(plans_markdown([r.plan for r in results], failures))
         github.publish_json(
             "apply",
-            {"applies": [_apply_json(r) for r in results]},
+            payload,
             changed=_flag(any(s.ok for r in results for s in r.steps)),
             environments=json.dumps([r.plan.environment for r in results]),
         )
 
 
+def held_message(count: int) -> str:
+    return f"{count} version(s) held after failing; {HELD_HINT}"
+
+
+def _held_apply_text(out: Any, result: ApplyResult) -> None:
+    if result.plan.held:
+        out.print("  [red]error[/red]: ", markup=True, end="")
+        out.print(held_message(len(result.plan.held)), markup=False)
+
+
+def _apply_annotations(results: list[ApplyResult]) -> None:
+    for result in results:
+        for step in result.failed:
+            print(
+                github.annotation(
+                    "error",
+                    f"{result.plan.environment}: {step.action.name}: {step.message}",
+                )
+            )
+        if result.plan.held:
+            message = held_message(len(result.plan.held))
+            print(github.annotation("error", f"{result.plan.environment}: {message}"))
+
+
 def _apply_json(result: ApplyResult) -> dict[str, Any]:
     return {
         **plan_json(result.plan),
-        "ok": result.ok,
+        "ok": result.ok and not result.plan.held,
         "steps": [
             {
                 **action_json(s.action),
@@ -273,13 +425,32 @@ def _apply_text(out: Any, result: ApplyResult) -> None:
 # -- drift ---------------------------------------------------------------------
 
 
-def render_drift(reports: list[DriftReport], output_format: str) -> None:
+def render_drift(
+    reports: list[DriftReport],
+    output_format: str,
+    failures: list[EnvironmentFailure] | None = None,
+) -> None:
+    failures = failures or []
+    payload = {
+        "drift": [_drift_json(r) for r in reports]
+        + [
+            {
+                "environment": f.environment,
+                "drifted": [],
+                "repaired": None,
+                "error": error_json(f),
+            }
+            for f in failures
+        ]
+    }
     if output_format == "json":
-        emit_json({"drift": [_drift_json(r) for r in reports]})
+        emit_json(payload)
         return
     with github.commands_stopped(output_format == "github"):
         _drift_text(reports)
+        _failures_text(failures)
     if output_format == "github":
+        _failure_annotations(failures)
         for report in reports:
             for obj in report.drifted:
                 print(
@@ -288,10 +459,12 @@ def render_drift(reports: list[DriftReport], output_format: str) -> None:
                         f"{report.environment}: {obj.name} drifted: {obj.detail}",
                     )
                 )
-        github.append_summary(drift_markdown(reports))
+        github.append_summary(
+            "\n".join([drift_markdown(reports), *_failures_markdown(failures)])
+        )
         github.publish_json(
             "drift",
-            {"drift": [_drift_json(r) for r in reports]},
+            payload,
             changed=_flag(any(r.drifted for r in reports)),
             environments=json.dumps([r.environment for r in reports]),
         )
@@ -357,6 +530,7 @@ def _drift_json(report: DriftReport) -> dict[str, Any]:
             for o in report.drifted
         ],
         "repaired": _apply_json(report.repaired) if report.repaired else None,
+        "error": None,
     }
 
 
@@ -364,18 +538,38 @@ def _drift_json(report: DriftReport) -> dict[str, Any]:
 
 
 def render_status(
-    results: list[EnvironmentStatus], root: Path, output_format: str
+    results: list[EnvironmentStatus],
+    root: Path,
+    output_format: str,
+    failures: list[EnvironmentFailure] | None = None,
 ) -> None:
+    failures = failures or []
     repo = gitrepo.open_repo(root)
     shorts = {
         sha: _abbreviate(repo, sha)
         for r in results
         for sha in r.applied_revisions | {r.desired_revision}
     }
+    shorts.update({f.revision: _abbreviate(repo, f.revision) for f in failures})
     if output_format == "json":
-        emit_json({"environments": [_status_json(r, repo, shorts) for r in results]})
+        emit_json(
+            {
+                "environments": [_status_json(r, repo, shorts) for r in results]
+                + [_failed_status_json(f, shorts) for f in failures]
+            }
+        )
         return
     out = console()
+    with github.commands_stopped(output_format == "github"):
+        _status_text(out, repo, results, shorts)
+        _failures_text(failures)
+    if output_format == "github":
+        _failure_annotations(failures)
+
+
+def _status_text(
+    out: Any, repo: Any, results: list[EnvironmentStatus], shorts: dict[str, str]
+) -> None:
     for result in results:
         applied = newest(repo, result.applied_revisions)
         color = STATE_COLOR[result.state]
@@ -402,6 +596,8 @@ def render_status(
                     f"  site {site.site or '(local)'}: unreachable {site.detail}",
                     markup=False,
                 )
+        if result.lease_holder:
+            out.print(f"  apply running: {result.lease_holder}", markup=False)
 
 
 def _abbreviate(repo: Any, sha: str) -> str:
@@ -434,6 +630,8 @@ def _status_json(
         "appliedRevisionShort": shorts.get(applied) if applied else None,
         "desiredRevision": result.desired_revision,
         "desiredRevisionShort": shorts[result.desired_revision],
+        "leaseHolder": result.lease_holder,
+        "error": None,
         "objects": [
             {
                 "site": o.site,
@@ -456,4 +654,22 @@ def _status_json(
             }
             for s in result.sites
         ],
+    }
+
+
+def _failed_status_json(
+    failure: EnvironmentFailure, shorts: dict[str, str]
+) -> dict[str, Any]:
+    """A status entry for an environment whose target could not be read."""
+    return {
+        "environment": failure.environment,
+        "state": "unknown",
+        "appliedRevision": None,
+        "appliedRevisionShort": None,
+        "desiredRevision": failure.revision,
+        "desiredRevisionShort": shorts[failure.revision],
+        "leaseHolder": None,
+        "error": error_json(failure),
+        "objects": [],
+        "sites": [],
     }

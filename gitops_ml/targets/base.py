@@ -77,3 +77,9 @@ class Target(Protocol):
     def lease(self) -> AbstractContextManager[None]:
         """Hold the environment's lease on the target for the length of an apply."""
         ...
+
+
+# Optional, looked up with getattr by the engine:
+#   notes: list[str]                     things the last plan() held back, in words
+#   lease_holder() -> str | None         who holds the lease now (another process's
+#                                        apply is running), so status says so

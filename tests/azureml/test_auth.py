@@ -47,7 +47,7 @@ def test_missing_credential_fails_fast_with_one_line_saying_how_to_provide_it(
 
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("error: no Azure credential worked")
+    assert err.startswith("error: prod (azureml): no Azure credential worked")
     assert "AZURE_CLIENT_ID" in err
     assert "Traceback" not in err
     assert fake.calls == []
@@ -97,8 +97,9 @@ def test_default_credential_with_nothing_available_fails_fast_without_imds(
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith(
-        "error: no Azure credential worked (credential: default; tried "
-        "EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential"
+        "error: prod (azureml): no Azure credential worked (credential: default; "
+        "tried EnvironmentCredential, WorkloadIdentityCredential, "
+        "ManagedIdentityCredential"
     )
     assert fake.calls == []
 
@@ -136,8 +137,8 @@ def test_missing_federated_token_file_is_one_line_naming_the_file(
     assert code == 1, err
     lines = err.splitlines()
     assert lines[0] == (
-        "error: no Azure credential worked (credential: workload-identity; "
-        f"token file {missing} not found)"
+        "error: prod (azureml): no Azure credential worked "
+        f"(credential: workload-identity; token file {missing} not found)"
     )
     assert lines[1].startswith("  next: point AZURE_FEDERATED_TOKEN_FILE")
     assert "Traceback" not in err and "internal error" not in err

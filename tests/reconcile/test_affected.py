@@ -63,3 +63,30 @@ def test_an_artifact_file_change_touches_environments_pinning_its_version(
     example_repo.write("artifacts/churn-model/1.10/model.json", "{}\n")
     example_repo.commit("rewrite the 1.10 artifact")
     assert affected(cli, example_repo, base) == ["dev", "local"]
+
+
+def test_three_dots_compare_from_the_merge_base_as_github_does(
+    example_repo: GitRepo, cli: Cli
+) -> None:
+    example_repo.git("checkout", "-q", "-b", "feature")
+    example_repo.replace("environments/local.yaml", '"1.10"', '"1.9"')
+    example_repo.commit("local: 1.9")
+    example_repo.git("checkout", "-q", "main")
+    example_repo.replace(
+        "environments/edge.yaml", "LOG_LEVEL: info", "LOG_LEVEL: debug"
+    )
+    example_repo.commit("edge: debug logs")
+    example_repo.git("checkout", "-q", "feature")
+
+    def names(commit_range: str) -> list[str]:
+        outcome = cli(
+            "plan", "--affected", commit_range, "--format", "json",
+            "--repo", str(example_repo.path),
+        )  # fmt: skip
+        assert outcome.code == 0, outcome.out + outcome.err
+        found: list[str] = json.loads(outcome.out)["environments"]
+        return found
+
+    assert names("main...feature") == ["local"]
+    assert names("main...") == ["local"]
+    assert names("main..feature") == ["edge", "local"]  # main's own change, undone

@@ -39,3 +39,13 @@ def test_an_unknown_environment_is_one_clear_error(
         "error: environment 'nope' does not exist (known: dev, edge, local"
     )
     assert not example_repo.served.exists()
+
+
+@pytest.mark.parametrize("wait", ["-1", "nan", "soon"])
+def test_a_lease_wait_below_zero_or_not_a_number_is_a_usage_error(
+    example_repo: GitRepo, cli: Cli, wait: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli("apply", "--lease-wait", wait, "--repo", str(example_repo.path))
+    assert stopped.value.code == 1
+    assert not example_repo.served.exists()

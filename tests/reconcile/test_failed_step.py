@@ -40,7 +40,7 @@ def test_a_bad_sha256_keeps_the_previous_version_and_is_held(
     ]
 
     held = cli("plan", "--detailed-exitcode", *args)
-    assert held.code == 0
+    assert held.code == 2  # held: the target does not match Git
     assert "not retried until the desired state changes" in held.out
     assert cli("status", *args).out.count("failed") >= 1
     assert cli("apply", "--retry-failed", *args).code == 1

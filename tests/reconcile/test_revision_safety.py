@@ -29,6 +29,11 @@ def test_a_revision_older_than_what_runs_is_refused_without_force(
     example_repo.commit("local: 1.9")
     repo = str(example_repo.path)
     assert cli("apply", "--env", "local", "--repo", repo).code == 0
+    planned = cli("plan", "--env", "local", "--ref", old, "--repo", repo)
+    assert planned.code == 0
+    assert "which the target already runs: apply would refuse it without --force" in (
+        planned.out.replace("\n", " ")
+    )
     refused = cli("apply", "--env", "local", "--ref", old, "--repo", repo)
     assert refused.code == 1
     assert "is older than" in refused.err

@@ -187,48 +187,55 @@ class FilesystemTarget:
         """Apply one action; ``state`` is what the state file holds, kept current."""
         try:
             if action.op == "delete":
-                self._delete(action.name, state)
-                return StepResult(action, True, "moved out of the served tree")
+                strays = self._delete(action.name, state)
+                return StepResult(
+                    action, True, "moved out of the served tree" + _strays(strays)
+                )
             assert action.desired is not None
-            self._install(action.desired, state)
+            strays = self._install(action.desired, state)
         except VersionRejected as exc:
             self._record_failure(state, action.desired, exc.message)
             return _failed(action, exc)
         except GitopsError as exc:
             return _failed(action, exc)
-        return StepResult(action, True, "installed")
+        return StepResult(action, True, "installed" + _strays(strays))
 
-    def _delete(self, name: str, state: State) -> None:
+    def _delete(self, name: str, state: State) -> list[Path]:
         moves: list[Move] = []
-        saved = state.copy()
-        try:
-            self._retire(name, set(), moves)
+        with self._undone_on_failure(moves, state, f"cannot remove {name}"):
+            strays = self._retire(name, set(), moves, state.records.get(name))
             state.records.pop(name, None)
             write_state(self.layout.state_file, state)
-        except OSError as exc:
-            self._undo(moves)
-            state.restore(saved)
-            raise _os_error(f"cannot remove {name}", exc) from None
+        return strays
 
-    def _install(self, want: DesiredObject, state: State) -> None:
+    def _install(self, want: DesiredObject, state: State) -> list[Path]:
         staged = self._stage(want)
-        moves = self._swap(want.model, staged)
+        moves: list[Move] = []
         keep = {int(folder) for folder in want.spec["folders"]}
-        saved = state.copy()
-        try:
+        with self._undone_on_failure(moves, state, f"cannot install {want.model}"):
+            self._swap(want.model, staged, moves)
             readiness.wait_ready(
                 self.readiness, want.model, sorted(staged), self.context.sleep
             )
-            self._retire(want.model, keep, moves)
+            strays = self._retire(want.model, keep, moves, state.records.get(want.name))
             self._record(want, state)
             write_state(self.layout.state_file, state)
-        except OSError as exc:
+        return strays
+
+    @contextmanager
+    def _undone_on_failure(
+        self, moves: list[Move], state: State, what: str
+    ) -> Iterator[None]:
+        """On any failure, Ctrl-C included, rename ``moves`` back and forget the
+        step's record: the served tree keeps what the state file says it holds."""
+        saved = state.copy()
+        try:
+            yield
+        except BaseException as exc:
             self._undo(moves)
             state.restore(saved)
-            raise _os_error(f"cannot install {want.model}", exc) from None
-        except GitopsError:
-            self._undo(moves)
-            state.restore(saved)
+            if isinstance(exc, OSError):
+                raise _os_error(what, exc) from None
             raise
 
     def _record(self, want: DesiredObject, state: State) -> None:
@@ -282,37 +289,44 @@ class FilesystemTarget:
             raise
         return dest
 
-    def _swap(self, model: str, staged: dict[int, Path]) -> list[Move]:
-        """Rename staged folders into place; return the moves, for an undo."""
-        moves: list[Move] = []
-        try:
-            for folder, path in sorted(staged.items()):
-                served = self.layout.served(model, folder)
-                served.parent.mkdir(parents=True, exist_ok=True)
-                if served.exists():
-                    aside = self.layout.staging / f"replaced-{uuid.uuid4().hex[:8]}"
-                    served.rename(aside)
-                    moves.append((served, aside))
-                path.rename(served)
-                moves.append((path, served))
-        except OSError as exc:
-            self._undo(moves)
-            raise _os_error(f"cannot install {model}", exc) from None
-        return moves
+    def _swap(self, model: str, staged: dict[int, Path], moves: list[Move]) -> None:
+        """Rename staged folders into place, adding each rename to ``moves``."""
+        for folder, path in sorted(staged.items()):
+            served = self.layout.served(model, folder)
+            served.parent.mkdir(parents=True, exist_ok=True)
+            if served.exists():
+                aside = self.layout.staging / f"replaced-{uuid.uuid4().hex[:8]}"
+                served.rename(aside)
+                moves.append((served, aside))
+            path.rename(served)
+            moves.append((path, served))
 
     def _undo(self, moves: list[Move]) -> None:
         for source, dest in reversed(moves):
             if dest.exists() and not source.exists():
                 dest.rename(source)
 
-    def _retire(self, model: str, keep: set[int], moves: list[Move]) -> None:
-        """Move served versions Git no longer wants out of the served tree."""
+    def _retire(
+        self, model: str, keep: set[int], moves: list[Move], record: Record | None
+    ) -> list[Path]:
+        """Move served versions Git no longer wants out of the served tree.
+
+        Versions gitops-ml installed go to ``previous/`` (the newest keepPrevious
+        stay, for an instant rollback); folders added by hand are put apart in
+        ``stray/`` and never count toward keepPrevious.  Returns the stray paths.
+        """
         previous = self.layout.previous(model)
+        installed = set((record.spec if record else {}).get("folders", {}))
+        strays = []
         for folder, path in sorted(version_folders(self.layout.root / model).items()):
             if folder in keep:
                 continue
-            previous.mkdir(parents=True, exist_ok=True)
-            target = previous / str(folder)
+            if str(folder) in installed:
+                target = previous / str(folder)
+            else:
+                target = self.layout.stray(model, folder, uuid.uuid4().hex[:8])
+                strays.append(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 shutil.rmtree(target)
             path.rename(target)
@@ -322,6 +336,7 @@ class FilesystemTarget:
         model_dir = self.layout.root / model
         if not keep and model_dir.is_dir() and not any(model_dir.iterdir()):
             model_dir.rmdir()
+        return strays
 
     def _trim_previous(self, previous: Path) -> None:
         if not previous.is_dir():
@@ -394,6 +409,23 @@ class FilesystemTarget:
             self.layout.holder_file.unlink(missing_ok=True)
             lock.release()
 
+    def lease_holder(self) -> str | None:
+        """Who holds the lease, when another live process does; else None.
+
+        Asks the kernel (a lock a killed process held is free), then reads the
+        holder record for the name."""
+        if not self.layout.lock_file.exists():
+            return None
+        lock = filelock.FileLock(str(self.layout.lock_file))
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            return self._holder()
+        except OSError:  # a read-only state folder: nobody can be applying
+            return None
+        lock.release()
+        return None
+
     def _write_holder(self) -> None:
         self.layout.holder_file.write_text(
             json.dumps(
@@ -413,6 +445,13 @@ class FilesystemTarget:
         return (
             f"{info['holder']} since {info['since']} (revision {info['revision'][:7]})"
         )
+
+
+def _strays(paths: list[Path]) -> str:
+    if not paths:
+        return ""
+    where = ", ".join(str(p) for p in paths)
+    return f"; version folders not installed by gitops-ml were put apart: {where}"
 
 
 def _failed(action: Action, exc: GitopsError) -> StepResult:

@@ -42,6 +42,10 @@ class Layout:
     def previous(self, model: str) -> Path:
         return self.home / "previous" / model
 
+    def stray(self, model: str, folder: int, tag: str) -> Path:
+        """Where a version folder added by hand is put apart when it is moved out."""
+        return self.home / "stray" / model / f"{folder}-{tag}"
+
 
 def version_folders(model_dir: Path) -> dict[int, Path]:
     """The integer version folders a server would load from one model folder."""

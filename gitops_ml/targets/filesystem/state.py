@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from gitops_ml.errors import TargetError
 
 STATE_VERSION = 1
@@ -52,6 +54,42 @@ class State:
         }
 
 
+_TEXT = {"type": "string"}
+_FAILURE = {
+    "type": "object",
+    "required": ["site", "name", "spec_hash", "revision", "message"],
+    "additionalProperties": False,
+    "properties": {
+        k: _TEXT for k in ("site", "name", "spec_hash", "revision", "message")
+    },
+}
+_RECORD = {
+    "type": "object",
+    "required": ["model", "version", "spec_hash", "revision", "applied_at", "spec"],
+    "additionalProperties": False,
+    "properties": {
+        **{k: _TEXT for k in ("model", "version", "spec_hash", "revision")},
+        "applied_at": _TEXT,
+        "spec": {
+            "type": "object",
+            "required": ["folders"],
+            "properties": {"folders": {"type": "object"}},
+        },
+        "stats": {"type": "object"},
+    },
+}
+# the shape this version writes; a file of another shape was not written by it
+SHAPE = {
+    "type": "object",
+    "required": ["stateVersion", "records", "failures"],
+    "properties": {
+        "stateVersion": {"type": "integer"},
+        "records": {"type": "object", "additionalProperties": _RECORD},
+        "failures": {"type": "array", "items": _FAILURE},
+    },
+}
+
+
 def read_state(path: Path) -> State:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -62,10 +100,35 @@ def read_state(path: Path) -> State:
             f"{path}: the state file cannot be read ({exc})",
             hint="restore it from a backup or delete it to re-apply everything",
         ) from None
-    records = {
-        name: Record(**value) for name, value in (raw.get("records") or {}).items()
-    }
-    return State(records, list(raw.get("failures") or []))
+    _check_shape(path, raw)
+    records = {name: Record(**value) for name, value in raw["records"].items()}
+    return State(records, list(raw["failures"]))
+
+
+def _check_shape(path: Path, raw: Any) -> None:
+    version = raw.get("stateVersion") if isinstance(raw, dict) else None
+    if isinstance(version, int) and version > STATE_VERSION:
+        raise TargetError(
+            f"{path}: the state file was written by a newer gitops-ml "
+            f"(stateVersion {version}; this one reads {STATE_VERSION})",
+            hint="upgrade gitops-ml to work on this environment",
+        )
+    problem = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(SHAPE).iter_errors(raw)
+    )
+    if problem is None and version == STATE_VERSION:
+        return
+    where = "/".join(str(p) for p in problem.absolute_path) if problem else ""
+    detail = (
+        f"{where or 'top level'}: {problem.message}"
+        if problem
+        else (f"unknown stateVersion {version!r}")
+    )
+    raise TargetError(
+        f"{path}: the state file is not one gitops-ml wrote ({detail})",
+        hint="restore it from a backup, or move it away to re-apply everything "
+        "(apply then treats the served versions as not installed by gitops-ml)",
+    )
 
 
 def write_state(path: Path, state: State) -> None:
