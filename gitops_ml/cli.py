@@ -93,9 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (| head): nothing left to say
+        _silence_stdout()
+        return EXIT_FAILED
     except Exception:
         _crash_report(args.command)
         return EXIT_BUG
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _setup_logging(verbosity: int) -> None:

@@ -76,3 +76,15 @@ def test_help_still_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["validate", "--help"])
     assert stopped.value.code == 0
     assert "--base" in capsys.readouterr().out
+
+
+def test_a_closed_output_pipe_is_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def reader_gone(args: argparse.Namespace) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(validate, "run", reader_gone)
+    monkeypatch.setattr(cli, "_silence_stdout", lambda: None)
+    assert cli.main(["validate", "--repo", str(tmp_path)]) == 1
+    assert "internal error" not in capsys.readouterr().err
