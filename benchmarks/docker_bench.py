@@ -109,8 +109,11 @@ def swap_with_gitops(env: engines.EdgeEnv, tmp: Path, port: int) -> tuple[float,
     return took, probe.gap
 
 
-def swap_with_sdk(env: engines.EdgeEnv, port: int) -> tuple[float, float]:
-    """The same steps, written directly against the docker SDK."""
+def swap_with_sdk(
+    env: engines.EdgeEnv, port: int, parts: dict[str, float]
+) -> tuple[float, float]:
+    """The same steps, written directly against the docker SDK; ``parts`` gets the
+    cut-over's timings: stop call, start call, first answer after the start."""
     from gitops_ml.targets.docker.probe import Checker, Probe, loopback_dialer
 
     client = env.engines["edge-b"].client()
@@ -140,8 +143,14 @@ def swap_with_sdk(env: engines.EdgeEnv, port: int) -> tuple[float, float]:
     checker.prove(trial, probe)
     api.remove_container(trial, force=True)
     final = run(env.images["v2"], "sdk-swap.next", {"8080/tcp": ("127.0.0.1", port)})
+    t0 = time.perf_counter()
     api.stop(old, timeout=10)
+    t1 = time.perf_counter()
     api.start(final)
+    t2 = time.perf_counter()
+    while get_version(port) is None and time.perf_counter() - t2 < 10:
+        pass
+    parts.update(stop=t1 - t0, start=t2 - t1, answer=time.perf_counter() - t2)
     checker.prove(final, probe)
     api.remove_container(old, force=True)
     api.rename(final, "sdk-swap")
@@ -176,12 +185,18 @@ def report() -> None:
             f"{fleet['writes']:.0f} writes"
         )
         port = engines.free_port()
-        sdk, sdk_gap = swap_with_sdk(env, port)
+        parts: dict[str, float] = {}
+        sdk, sdk_gap = swap_with_sdk(env, port, parts)
         ours, our_gap = swap_with_gitops(env, tmp, port)
         print(
             f"swap on one host: gitops-ml apply {ours:.2f} s vs plain SDK script "
             f"{sdk:.2f} s (ratio {ours / sdk:.2f}); "
             f"service gap {our_gap * 1000:.0f} ms vs {sdk_gap * 1000:.0f} ms"
+        )
+        print(
+            f"cut-over of the plain script: stop call {parts['stop'] * 1000:.0f} ms, "
+            f"start call {parts['start'] * 1000:.0f} ms, first answer "
+            f"{parts['answer'] * 1000:.0f} ms after the start returned"
         )
 
 

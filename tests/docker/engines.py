@@ -5,14 +5,17 @@ two plain engines over unix sockets, one also listening on tcp:// with TLS (test
 certificates), one reached over ssh:// through a local sshd (generated, pinned host key
 and a generated client key), plus a registry on 127.0.0.1:5000 holding FROM-scratch
 busybox model-server images. ``stop(env)`` stops all of it by PID. Leftovers of an
-earlier run under the same base folder are cleaned first. Nothing binds beyond
-127.0.0.1, and a system engine on this machine is never touched.
+earlier run under the same base folder are cleaned first; a second run on the same
+machine (the bridges are fixed) waits on a file lock until the first has stopped.
+Nothing binds beyond 127.0.0.1, and a system engine on this machine is never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
+import functools
 import ipaddress
 import json
 import os
@@ -78,6 +81,7 @@ class EdgeEnv:
     images: dict[str, str] = field(default_factory=dict)  # name -> repo@digest
     pids: list[Path] = field(default_factory=list)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    lock: int | None = None  # file descriptor holding the machine-wide run lock
 
     def host_entry(self, engine: str) -> dict[str, object]:
         """The environment YAML entry for one engine, the way a user writes it."""
@@ -120,9 +124,11 @@ def unavailable_reason() -> str | None:
 
 def start(base: Path = BASE) -> EdgeEnv:
     """Start engines, sshd and registry; build and push the test images."""
+    lock = os.open(f"{base}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another run's engines use the same bridges
     cleanup(base)
     base.mkdir(parents=True, exist_ok=True)
-    env = EdgeEnv(base=base)
+    env = EdgeEnv(base=base, lock=lock)
     try:
         _start_registry(env)
         env.tls_dir = _make_tls(base / "tls")
@@ -142,6 +148,9 @@ def stop(env: EdgeEnv) -> None:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
     cleanup(env.base)
+    if env.lock is not None:
+        os.close(env.lock)  # releases the run lock
+        env.lock = None
 
 
 def cleanup(base: Path) -> None:
@@ -279,7 +288,7 @@ def _start_engines(env: EdgeEnv) -> None:
         env.engines[name] = engine
         _start_engine(env, engine)
     for engine in env.engines.values():
-        _wait_for(lambda e=engine: _ping(e), f"engine {engine.name}")
+        _wait_for(functools.partial(_ping, engine), f"engine {engine.name}")
 
 
 def _ping(engine: Engine) -> bool:

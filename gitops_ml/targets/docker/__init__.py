@@ -4,6 +4,10 @@ Each host is observed with one sparse list call filtered by the managed label; h
 are reconciled in parallel (bounded pool) and in waves with a failure budget.  An apply
 takes a lock kept on each host it changes, just before changing it, so hosts already
 in sync see no write at all.
+
+A host that cannot be reached is reported (its site unreachable, with the reason): a
+plan leaves its objects out with a note, an apply reports it failed and goes on with
+the others.  Secret values are needed only where an apply creates a container.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from gitops_ml.reconcile.objects import (
 )
 from gitops_ml.targets.base import TargetContext
 from gitops_ml.targets.docker import observe as observe_
+from gitops_ml.targets.docker import spec as spec_
 from gitops_ml.targets.docker import swap
-from gitops_ml.targets.docker.client import connect, ssh_transport
+from gitops_ml.targets.docker.client import HostEntry, connect, ssh_transport
 from gitops_ml.targets.docker.probe import (
     Checker,
     Dialer,
@@ -63,6 +68,10 @@ class DockerTarget:
         self._clients: dict[str, docker.DockerClient] = {}
         self._lock = threading.Lock()
         self._unreachable: dict[str, str] = {}
+        self._applying = False
+        # the last observation; one taken by ``desired`` is handed to ``observe``
+        self._latest: Observation | None = None
+        self._prefetched: Observation | None = None
         weakref.finalize(self, _close_all, self._clients)
 
     # -- desired ---------------------------------------------------------------
@@ -72,10 +81,12 @@ class DockerTarget:
         wanted = []
         for item in self.context.environment.spec.get("deployments") or []:
             version = spec.models[item["model"]].versions[item["version"]]
-            container = desired_spec(
-                item.get("container") or {}, version.artifacts["image"]
-            )
             for site in self.hosts:
+                container = desired_spec(
+                    item.get("container") or {},
+                    version.artifacts["image"],
+                    self._applied_digest(site, item["name"]),
+                )
                 wanted.append(
                     DesiredObject(
                         site, item["name"], item["model"], item["version"], container
@@ -85,7 +96,27 @@ class DockerTarget:
 
     # -- observe ---------------------------------------------------------------
 
+    def _applied_digest(self, site: str, name: str) -> spec_.AppliedDigest:
+        """Looks up a secret's applied digest (observing once, only when asked)."""
+
+        def lookup(key: str, source: str) -> str | None:
+            if self._latest is None:
+                self._prefetched = self._observe_all()
+            assert self._latest is not None
+            for obj in self._latest.objects:
+                if obj.key == (site, name):
+                    return spec_.applied_digest(obj.spec, key, source)
+            return None
+
+        return lookup
+
     def observe(self) -> Observation:
+        if self._prefetched is not None:
+            observation, self._prefetched = self._prefetched, None
+            return observation
+        return self._observe_all()
+
+    def _observe_all(self) -> Observation:
         found = parallel(self.hosts, self._observe_host, self.parallelism)
         observation = Observation()
         for site in self.hosts:
@@ -94,14 +125,16 @@ class DockerTarget:
             if view is not None:
                 observation.objects += observe_.observed_objects(view)
                 observation.failures += observe_.failures(view)
+        self._latest = observation
         return observation
 
     def _observe_host(self, site: str) -> tuple[observe_.HostView | None, SiteStatus]:
         try:
             containers = observe_.list_managed(self._client(site), self._env)
         except HOST_ERRORS as exc:
-            self._unreachable[site] = _short(exc)
-            return None, SiteStatus(site, False, None, _short(exc))
+            log.debug("host=%s unreachable", site, exc_info=True)
+            self._unreachable[site] = _short(exc, with_hint=True)
+            return None, SiteStatus(site, False, None, self._unreachable[site])
         self._unreachable.pop(site, None)
         now = self.context.clock().isoformat(timespec="seconds")
         return observe_.view(site, containers), SiteStatus(site, True, now)
@@ -109,15 +142,22 @@ class DockerTarget:
     # -- plan ------------------------------------------------------------------
 
     def plan(self, desired: list[DesiredObject], observed: Observation) -> list[Action]:
+        """The diff, without unreachable hosts: nothing is known of them.  Inside an
+        apply their objects stay in, so that apply reports each of them failed."""
         actions, self.notes = diff(
             desired, observed, self.context.options, self.context.environment.prune
         )
-        for action in actions:
-            if action.site in self._unreachable:
-                action.reason = (
-                    f"host unreachable ({self._unreachable[action.site]}); "
-                    f"{action.reason}"
-                )
+        self.notes += _unset_notes(desired)
+        for site, reason in sorted(self._unreachable.items()):
+            left_out = [a for a in actions if a.site == site]
+            if self._applying:
+                for action in left_out:
+                    action.reason = f"host unreachable; {action.reason}"
+                continue
+            actions = [a for a in actions if a.site != site]
+            self.notes.append(
+                f"host {site} is unreachable, its objects are not planned: {reason}"
+            )
         return actions
 
     # -- apply -----------------------------------------------------------------
@@ -150,6 +190,9 @@ class DockerTarget:
         ]
 
     def _apply_host(self, site: str, actions: list[Action]) -> list[StepResult]:
+        if site in self._unreachable:
+            message = f"host {site}: not changed: {self._unreachable[site]}"
+            return [StepResult(a, False, message) for a in actions]
         if not actions:
             return []
         done: list[StepResult] = []
@@ -165,7 +208,7 @@ class DockerTarget:
                     Checker(client, self._dialer(site, client)),
                     self._now(),
                 )
-                swap.clean_leftovers(ctx, view.leftovers)
+                swap.clean_leftovers(ctx, view)
                 for action in actions:
                     done.append(self._apply_action(ctx, view, action))
                 write_record(client, self._env, view.record)
@@ -193,6 +236,8 @@ class DockerTarget:
         assert want is not None
         try:
             lines = self._deploy(ctx, want, current, action.op)
+        except spec_.SecretUnset as exc:  # not the version's fault: nothing recorded
+            return StepResult(action, False, f"host {ctx.site}: {exc.message}")
         except GitopsError as exc:
             lines = exc.results if isinstance(exc, HealthFailed) else []
             record.failures = [f for f in record.failures if f["name"] != want.name] + [
@@ -237,6 +282,9 @@ class DockerTarget:
             and current.get("State") in ("exited", "created")
         ):
             return swap.start_stopped(ctx, current, Probe.from_spec(want.spec))
+        missing = spec_.unset_secrets(want.spec)
+        if missing:
+            raise spec_.SecretUnset(spec_.unset_message(*missing[0]))
         return swap.deploy(ctx, want, current)
 
     def _prune(self, ctx: swap.HostContext, actions: list[Action]) -> None:
@@ -251,7 +299,11 @@ class DockerTarget:
     def lease(self) -> Iterator[None]:
         """Locks are kept on each host and taken per host inside ``apply``, just
         before the first write, so that observing in-sync hosts writes nothing."""
-        yield
+        self._applying = True
+        try:
+            yield
+        finally:
+            self._applying = False
 
     # -- helpers ---------------------------------------------------------------
 
@@ -266,10 +318,20 @@ class DockerTarget:
         with self._lock:
             client = self._clients.get(site)
         if client is None:
-            client = connect(self.hosts[site], self.context.root)
+            client = connect(self._entry(site))
             with self._lock:
                 self._clients[site] = client
         return client
+
+    def _entry(self, site: str) -> HostEntry:
+        environment = self.context.environment
+        index = list(self.hosts).index(site)
+
+        def locate(field: tuple[str, ...]) -> Any:
+            path: tuple[str | int, ...] = ("spec", "target", "hosts", index, *field)
+            return environment.document.location(path)
+
+        return HostEntry(self.hosts[site], index, self.context.root, locate)
 
     def _dialer(self, site: str, client: docker.DockerClient) -> Dialer | None:
         url = self.hosts[site]["url"]
@@ -284,9 +346,19 @@ def _close_all(clients: dict[str, docker.DockerClient]) -> None:
         client.close()
 
 
-def _short(exc: BaseException) -> str:
+def _unset_notes(desired: list[DesiredObject]) -> list[str]:
+    unset = {pair for want in desired for pair in spec_.unset_secrets(want.spec)}
+    return [
+        f"{spec_.unset_message(name, source)}: compared by the digest applied last; "
+        "an apply that must create a container for it fails"
+        for name, source in sorted(unset)
+    ]
+
+
+def _short(exc: BaseException, with_hint: bool = False) -> str:
     if isinstance(exc, GitopsError):
-        return exc.message
+        text = str(exc)
+        return f"{text}; next: {exc.hint}" if with_hint and exc.hint else text
     if isinstance(exc, SSHException):
         return f"ssh: {exc}"
     if isinstance(exc, docker.errors.APIError):

@@ -9,6 +9,8 @@ import base64
 import binascii
 import logging
 import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +19,75 @@ import paramiko
 from docker.tls import TLSConfig
 from docker.transport.sshconn import SSHHTTPAdapter
 
-from gitops_ml.errors import InputError, TransientError
+from gitops_ml.errors import InputError, Location, TransientError
 
 API_VERSION = "1.41"
 TIMEOUT = 60
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def connect(host: dict[str, Any], root: Path) -> docker.DockerClient:
-    """A client for one host entry of an environment; raises TransientError."""
+@dataclass(frozen=True)
+class HostEntry:
+    """One ``hosts`` item of an environment, with where it is written."""
+
+    host: dict[str, Any]
+    index: int
+    root: Path  # the GitOps repo: relative file paths are read from there
+    locate: Callable[[tuple[str, ...]], Location | None] = lambda _field: None
+
+    @property
+    def name(self) -> str:
+        return str(self.host["name"])
+
+    def file(self, *field: str) -> str:
+        """The path a field names, which must exist; InputError says which one."""
+        value = self.host
+        for key in field:
+            value = value[key]
+        path = self.root / str(value)
+        if not path.is_file():
+            raise InputError(
+                f"{value} does not exist (hosts[{self.index}].{'.'.join(field)})",
+                hint="put the file there or fix the path (relative to the GitOps repo)",
+                location=self.locate(field),
+            )
+        return str(path)
+
+
+def connect(entry: HostEntry) -> docker.DockerClient:
+    """A client for one host entry of an environment.
+
+    Raises InputError for a mistake in the entry, TransientError when the host cannot
+    be reached or refuses the connection.
+    """
+    host = entry.host
     url: str = host["url"]
     try:
         if url.startswith("ssh://"):
-            return _ssh_client(host, root)
+            return _ssh_client(entry)
         if url.startswith("tcp://"):
-            return _tcp_client(host, root)
+            return _tcp_client(entry)
         if not Path(url.removeprefix("unix://")).exists():
             # the SDK leaks a socket when the path is missing: fail first
             raise OSError(f"no socket at {url.removeprefix('unix://')}")
         return docker.DockerClient(base_url=url, version=API_VERSION, timeout=TIMEOUT)
-    except (paramiko.BadHostKeyException, paramiko.SSHException) as exc:
+    except paramiko.BadHostKeyException as exc:
         raise TransientError(
-            f"host '{host['name']}': ssh refused: {exc}",
-            hint="check the host's hostKey in the environment against ssh-keyscan",
+            f"host '{entry.name}': refused: its SSH host key "
+            f"{_fingerprint(exc.key)} is not the pinned hostKey "
+            f"{_fingerprint(exc.expected_key)}; nothing was sent to it",
+            hint="if the host was re-installed, check its new key out of band "
+            "(ssh-keyscan on a trusted network) and update hostKey",
+        ) from None
+    except paramiko.AuthenticationException as exc:
+        raise TransientError(
+            f"host '{entry.name}': SSH login refused: {exc}",
+            hint="check identityFile and the user in the url",
+        ) from None
+    except paramiko.SSHException as exc:
+        raise TransientError(
+            f"host '{entry.name}': ssh failed: {exc}",
+            hint="check the host's url and that sshd runs there",
         ) from None
     except (OSError, docker.errors.DockerException) as exc:
         raise TransientError(
@@ -48,7 +96,12 @@ def connect(host: dict[str, Any], root: Path) -> docker.DockerClient:
         ) from None
 
 
-def _tcp_client(host: dict[str, Any], root: Path) -> docker.DockerClient:
+def _fingerprint(key: paramiko.PKey) -> str:
+    return f"{key.get_name()} {key.fingerprint}"
+
+
+def _tcp_client(entry: HostEntry) -> docker.DockerClient:
+    host = entry.host
     tls = host.get("tls")
     if not tls:
         if urllib.parse.urlparse(host["url"]).hostname in LOOPBACK:
@@ -61,8 +114,11 @@ def _tcp_client(host: dict[str, Any], root: Path) -> docker.DockerClient:
             "only on this machine's loopback",
         )
     config = TLSConfig(
-        client_cert=(str(root / tls["clientCert"]), str(root / tls["clientKey"])),
-        ca_cert=str(root / tls["caCert"]),
+        client_cert=(
+            entry.file("tls", "clientCert"),
+            entry.file("tls", "clientKey"),
+        ),
+        ca_cert=entry.file("tls", "caCert"),
         verify=tls.get("verify", True),
     )
     client = docker.DockerClient(
@@ -105,12 +161,12 @@ class PinnedSSHAdapter(SSHHTTPAdapter):
         }
 
 
-def _ssh_client(host: dict[str, Any], root: Path) -> docker.DockerClient:
-    identity = host.get("identityFile")
+def _ssh_client(entry: HostEntry) -> docker.DockerClient:
+    host = entry.host
     adapter = PinnedSSHAdapter(
         host["url"],
-        parse_host_key(host["hostKey"], host["name"]),
-        str(root / identity) if identity else None,
+        parse_host_key(host["hostKey"], entry.name),
+        entry.file("identityFile") if host.get("identityFile") else None,
     )
     client = docker.DockerClient(
         base_url="unix:///nonexistent", version=API_VERSION, timeout=TIMEOUT

@@ -36,17 +36,35 @@ def list_managed(client: docker.DockerClient, environment: str) -> list[dict[str
 
 
 def view(site: str, containers: list[dict[str, Any]]) -> HostView:
+    """Serving containers by deployment, the record, and leftovers of an interrupted
+    apply: trial containers, and a staged ``NAME.next`` beside a ``NAME`` (a staged
+    one alone is serving: the cut-over was interrupted just before its rename)."""
     result = HostView(site)
+    staged = []
     for item in containers:
         found = item.get("Labels") or {}
         role = found.get(labels_.ROLE, "serving")
         if role == "serving" and labels_.DEPLOYMENT in found:
-            result.serving[found[labels_.DEPLOYMENT]] = item
+            if container_name(item) == found[labels_.DEPLOYMENT]:
+                result.serving[found[labels_.DEPLOYMENT]] = item
+            else:
+                staged.append(item)
         elif role == "record":
             result.record = HostRecord.from_labels(found, item["Id"])
         elif role != "lock":
             result.leftovers.append(item)
+    for item in staged:
+        deployment = item["Labels"][labels_.DEPLOYMENT]
+        if deployment in result.serving:
+            result.leftovers.append(item)
+        else:
+            result.serving[deployment] = item
     return result
+
+
+def container_name(item: dict[str, Any]) -> str:
+    names = item.get("Names") or ["/"]
+    return str(names[0]).lstrip("/")
 
 
 def observed_objects(host: HostView) -> list[ObservedObject]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from docker.types import DeviceRequest, LogConfig
@@ -35,29 +36,64 @@ _SIZE = re.compile(r"^([0-9]+)([bkmg]?)b?$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
-def desired_spec(container: dict[str, Any], image: str) -> dict[str, Any]:
+# (variable name, secretRef env) -> the digest applied last, None if unknown
+AppliedDigest = Callable[[str, str], str | None]
+
+
+class SecretUnset(InputError):
+    """A container must be created and a secret it needs is not set."""
+
+
+def desired_spec(
+    container: dict[str, Any], image: str, applied: AppliedDigest
+) -> dict[str, Any]:
+    """The spec to hash and show: a secret as the digest of its value, or, when the
+    value is not set in this run (a read-only command needs none), as the digest
+    applied last, so it compares as unchanged."""
     spec: dict[str, Any] = {"image": image}
     for key, value in sorted(container.items()):
-        spec[key] = _resolve_env(value) if key == "env" else value
+        spec[key] = _resolve_env(value, applied) if key == "env" else value
     return spec
 
 
-def _resolve_env(env: dict[str, Any]) -> dict[str, Any]:
+def _resolve_env(env: dict[str, Any], applied: AppliedDigest) -> dict[str, Any]:
     resolved: dict[str, Any] = {}
     for name, value in env.items():
         if isinstance(value, dict):
             source = value["secretRef"]["env"]
             secret = os.environ.get(source)
-            if secret is None:
-                raise InputError(
-                    f"secret {name} reads environment variable {source}, "
-                    "which is not set",
-                    hint=f"set {source} in the environment of this run",
-                )
-            resolved[name] = {**value, "sha256": secret_digest(secret)}
+            digest = (
+                secret_digest(secret) if secret is not None else applied(name, source)
+            )
+            resolved[name] = {**value, "sha256": digest} if digest else dict(value)
         else:
             resolved[name] = value if isinstance(value, str) else json.dumps(value)
     return resolved
+
+
+def unset_secrets(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(variable, secretRef env) of each secret whose value this run lacks."""
+    return [
+        (name, value["secretRef"]["env"])
+        for name, value in sorted((spec.get("env") or {}).items())
+        if isinstance(value, dict) and value["secretRef"]["env"] not in os.environ
+    ]
+
+
+def applied_digest(spec: dict[str, Any] | None, name: str, source: str) -> str | None:
+    """The digest an applied spec recorded for secret ``name`` read from ``source``."""
+    value = ((spec or {}).get("env") or {}).get(name)
+    if isinstance(value, dict) and value.get("secretRef", {}).get("env") == source:
+        digest = value.get("sha256")
+        return str(digest) if digest else None
+    return None
+
+
+def unset_message(name: str, source: str) -> str:
+    return (
+        f"secret {name} reads environment variable {source}, which is not set "
+        f"(set {source} in the environment of this run)"
+    )
 
 
 def labels(
@@ -149,10 +185,13 @@ def _restart(spec: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _environment(spec: dict[str, Any]) -> list[str]:
+    missing = unset_secrets(spec)
+    if missing:
+        raise SecretUnset(unset_message(*missing[0]))
     result = []
     for name, value in (spec.get("env") or {}).items():
         if isinstance(value, dict):
-            value = os.environ.get(value["secretRef"]["env"], "")
+            value = os.environ[value["secretRef"]["env"]]
         result.append(f"{name}={value}")
     return result
 

@@ -18,6 +18,7 @@ import docker
 from gitops_ml.errors import TargetError
 from gitops_ml.reconcile.objects import DesiredObject
 from gitops_ml.targets.docker import spec as spec_
+from gitops_ml.targets.docker.observe import HostView, container_name
 from gitops_ml.targets.docker.probe import Checker, Probe
 from gitops_ml.targets.docker.records import check_owned
 
@@ -165,10 +166,19 @@ def start_stopped(ctx: HostContext, current: dict[str, Any], probe: Probe) -> li
     return [f"restarted: {line}" for line in ctx.checker.prove(current["Id"], probe)]
 
 
-def clean_leftovers(ctx: HostContext, leftovers: list[dict[str, Any]]) -> None:
-    """Trial and staged containers of an interrupted apply; never served."""
-    for item in leftovers:
-        ctx.client.api.remove_container(item["Id"], force=True)
+def clean_leftovers(ctx: HostContext, view: HostView) -> None:
+    """Finish or undo what an interrupted apply left: remove trial and staged
+    containers that never served; give a staged container that took over (its
+    predecessor already removed) the deployment's name."""
+    api = ctx.client.api
+    for item in view.leftovers:
+        api.remove_container(item["Id"], force=True)
+        log.info("host=%s removed leftover %s", ctx.site, container_name(item))
+    for name, item in view.serving.items():
+        if container_name(item) != name:
+            api.rename(item["Id"], name)
+            item["Names"] = [f"/{name}"]
+            log.info("host=%s finished the cut-over of %s", ctx.site, name)
 
 
 def prune_images(
