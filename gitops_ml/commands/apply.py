@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         ),
     )
     plans.render_applies(results, args.format, failures)
-    # a version held after failing leaves the target unlike Git: not a success
-    ok = all(r.ok and not r.plan.held for r in results)
+    # a version held after failing, or a site not reached, leaves the target unlike
+    # Git: not a success
+    ok = all(r.ok and not r.plan.held and not r.plan.unreachable for r in results)
     return exit_code(0 if ok else 1, failures)

@@ -81,6 +81,7 @@ def make_plan(session: Session, observed: Observation | None = None) -> Plan:
     plan.actions = session.target.plan(desired, observed)
     plan.notes = list(getattr(session.target, "notes", []))
     plan.held = _held(session, desired, observed, plan.actions)
+    plan.unreachable = [site for site in observed.sites if not site.reachable]
     return plan
 
 

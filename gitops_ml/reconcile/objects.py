@@ -170,6 +170,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     # desired objects held back after failing: the target does not match Git
     held: list[Held] = field(default_factory=list)
+    # sites that could not be reached: nothing is known, so nothing is planned there
+    unreachable: list[SiteStatus] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -177,7 +179,7 @@ class Plan:
 
     @property
     def matches_git(self) -> bool:
-        return not self.actions and not self.held
+        return not self.actions and not self.held and not self.unreachable
 
 
 @dataclass

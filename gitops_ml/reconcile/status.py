@@ -114,6 +114,11 @@ def classify(
 def _state(
     want: DesiredObject, have: ObservedObject | None, observed: Observation
 ) -> tuple[SyncState, str]:
+    missed = next(
+        (s for s in observed.sites if s.site == want.site and not s.reachable), None
+    )
+    if missed is not None and want.site:
+        return "unknown", f"site not reached: {missed.detail}"
     if have is not None and have.state == "progressing":
         return "in progress", have.detail or "the service is still working"
     failure = observed.failure(want.key, want.spec_hash)

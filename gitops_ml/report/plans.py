@@ -84,6 +84,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "matchesGit": plan.matches_git,
         "actions": [action_json(a) for a in plan.actions],
         "held": [held_json(h) for h in plan.held],
+        "unreachable": [{"site": s.site, "detail": s.detail} for s in plan.unreachable],
         "notes": plan.notes,
         "error": None,
     }
@@ -114,6 +115,7 @@ def failed_plan_json(failure: EnvironmentFailure) -> dict[str, Any]:
         "matchesGit": False,
         "actions": [],
         "held": [],
+        "unreachable": [],
         "notes": [],
         "error": error_json(failure),
     }
@@ -231,6 +233,10 @@ def _plan_text(out: Any, plan: Plan) -> None:
     if plan.held:
         kept = f"{len(plan.held)} held after failing (the target does not match Git)"
         summary = f"{summary}; {kept}" if summary else f"nothing to do, {kept}"
+    if plan.unreachable:
+        sites = ", ".join(s.site or "(local)" for s in plan.unreachable)
+        missed = f"not reached: {sites} (nothing planned there)"
+        summary = f"{summary}; {missed}" if summary else missed
     out.print(f"  Plan: {summary}.", markup=False)
 
 
