@@ -99,15 +99,25 @@ def read_history(root: Path, spec: RepoSpec, revision: str = "HEAD") -> History:
         changes += _changes(repo, spec, commit, parents, date, message, folder)
     releases = [
         Release(commit, date, *value.split("@", 1))
-        for commit, _, date, message in _log(
+        for commit, parents, date, message in _log(
             repo, revision, [f"--grep={trailers.RELEASE}:"]
         )
-        for value in trailers.parse(message).get(trailers.RELEASE, [])
+        if _changes_nothing(repo, commit, parents)
+        for value in trailers.parse_final(message).get(trailers.RELEASE, [])
         if "@" in value
     ]
     order = repo.git.rev_list("--first-parent", "--reverse", revision).split()
     position = {sha: index for index, sha in enumerate(order)}
     return History(changes, releases, _holds(spec, changes, releases, position))
+
+
+def _changes_nothing(repo: git.Repo, commit: str, parents: tuple[str, ...]) -> bool:
+    """A release is a commit of its own that changes no file (what `hold release`
+    writes): a trailer in the message of a commit that changes files releases nothing,
+    so a line pasted into a pull request's description cannot lift a hold."""
+    if len(parents) != 1:
+        return False
+    return bool(repo.commit(commit).tree == repo.commit(parents[0]).tree)
 
 
 def _log(

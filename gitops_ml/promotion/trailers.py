@@ -19,6 +19,12 @@ def render(values: list[tuple[str, str]]) -> str:
     return "\n".join(f"{key}: {value}" for key, value in values)
 
 
+def parse_final(message: str) -> dict[str, list[str]]:
+    """Trailers of the message's last paragraph only, where git puts trailers."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    return parse(paragraphs[-1]) if paragraphs else {}
+
+
 def parse(message: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key, value in _LINE.findall(message):

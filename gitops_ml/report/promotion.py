@@ -8,7 +8,12 @@ from gitops_ml.github.checks import CheckReport
 from gitops_ml.promotion import trailers
 from gitops_ml.promotion.promote import Promotion
 from gitops_ml.report.console import console
-from gitops_ml.report.github import append_summary, md_escape, set_outputs
+from gitops_ml.report.github import (
+    append_summary,
+    commands_stopped,
+    md_escape,
+    set_outputs,
+)
 from gitops_ml.report.render import emit_json
 
 MARKER = "<!-- gitops-ml:promotion -->"
@@ -46,7 +51,10 @@ def markdown(promotion: Promotion, remote: str = "origin", base: str = "main") -
         *([""] if promotion.next_steps else []),
         "### Lineage",
         "",
-        *[f"- {md_escape(k)}: `{v}`" for k, v in promotion.lineage.items()],
+        *[
+            f"- {md_escape(k)}: {md_escape(str(v))}"
+            for k, v in promotion.lineage.items()
+        ],
         "",
         f"### Plan for {md_escape(promotion.target)}",
         "",
@@ -121,6 +129,12 @@ def render(promotion: Promotion, pull: dict[str, Any] | None, fmt: str) -> None:
         append_summary(markdown(promotion))
     if fmt == "github" and pull:
         set_outputs({"pull-request-url": str(pull["url"])})
+    with commands_stopped(fmt == "github"):
+        _render_text(promotion, pull)
+
+
+def _render_text(promotion: Promotion, pull: dict[str, Any] | None) -> None:
+    """Text repeats gate names and details from YAML: printed without markup."""
     out = console()
     if promotion.no_change:
         out.print(
@@ -132,8 +146,8 @@ def render(promotion: Promotion, pull: dict[str, Any] | None, fmt: str) -> None:
     out.print(promotion.title, markup=False, style="bold")
     for gate in promotion.gates:
         mark = "[green]pass[/green]" if gate.passed else "[red]FAIL[/red]"
-        out.print(f"  {mark} {gate.gate}: ", markup=True, end="")
-        out.print(gate.detail, markup=False)
+        out.print(f"  {mark} ", markup=True, end="")
+        out.print(f"{gate.gate}: {gate.detail}", markup=False)
     for step in promotion.next_steps:
         out.print(f"next: {step}", markup=False)
     if promotion.commit:

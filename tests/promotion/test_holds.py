@@ -94,3 +94,26 @@ def test_history_lists_promotions_rollbacks_and_holds(
         ("rollback", "1.10", "1.9"),
     ]
     assert report["holds"][0]["version"] == "1.10"
+
+
+def test_a_release_trailer_in_a_commit_that_changes_files_releases_nothing(
+    work: git.Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work.git.revert("--no-edit", "HEAD")  # staging 1.10 -> 1.9: 1.10 is held
+    readme = f"{work.working_dir}/NOTES.md"
+    with open(readme, "w") as notes:
+        notes.write("a typo fixed\n")
+    work.git.add("NOTES.md")
+    work.git.commit(
+        "-m", "Fix a typo\n\nGitops-Ml-Release: churn-model@1.10"
+    )  # e.g. pasted into a pull request's description, then squash-merged
+
+    assert ("staging", "churn-model@1.10") in holds(work, capsys)
+
+
+def test_hold_release_lifts_the_hold(
+    work: git.Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work.git.revert("--no-edit", "HEAD")
+    assert cli(work, "hold", "release", "churn-model@1.10") == 0
+    assert holds(work, capsys) == []
