@@ -1,9 +1,10 @@
-"""gitops-ml never touches containers without its managed label."""
+"""gitops-ml never touches containers or images it did not create or deploy."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import docker
 import pytest
 
 from tests.docker.engines import EdgeEnv
@@ -76,4 +77,36 @@ def test_apply_and_repair_leave_unmanaged_containers_alone(
         assert _state(docker_env, other) == before
         client = docker_env.engines["edge-a"].client()
         client.api.remove_container(other, force=True)
+        client.close()
+
+
+def _references(client: docker.DockerClient, repository: str) -> set[str]:
+    return {
+        ref
+        for image in client.api.images(name=repository)
+        for ref in (image.get("RepoTags") or []) + (image.get("RepoDigests") or [])
+    }
+
+
+def test_image_cleanup_removes_only_images_it_deployed(
+    docker_env: EdgeEnv, tmp_path: Path
+) -> None:
+    client = docker_env.engines["edge-b"].client()
+    repository, _, digest = docker_env.images["v3"].partition("@")
+    client.api.pull(repository, tag=digest)  # a person's image, no container
+    client.api.tag(docker_env.images["v3"], repository, "mine")
+    try:
+        with edge_repo(tmp_path, docker_env, "own-images") as repo:
+            repo.hosts = [docker_env.host_entry("edge-b")]
+            repo.extra_target = {"keepImages": 0}
+            repo.pin("1")
+            assert repo.run("apply") == 0
+            repo.pin("2")
+            assert repo.run("apply") == 0
+            left = _references(client, repository)
+        assert f"{repository}:mine" in left
+        assert docker_env.images["v1"] not in left
+        assert docker_env.images["v2"] in left
+    finally:
+        client.api.remove_image(f"{repository}:mine")
         client.close()

@@ -22,7 +22,7 @@ from typing import Any
 import docker
 from paramiko import SSHException
 
-from gitops_ml.errors import GitopsError
+from gitops_ml.errors import GitopsError, VersionRejected
 from gitops_ml.reconcile.diff import diff
 from gitops_ml.reconcile.objects import (
     Action,
@@ -45,7 +45,7 @@ from gitops_ml.targets.docker.probe import (
     loopback_dialer,
     tunnel_dialer,
 )
-from gitops_ml.targets.docker.records import host_lock, write_record
+from gitops_ml.targets.docker.records import HostRecord, host_lock, write_record
 from gitops_ml.targets.docker.spec import SPEC_HASH, desired_spec
 from gitops_ml.targets.docker.waves import group, parallel, roll_out
 
@@ -211,8 +211,8 @@ class DockerTarget:
                 swap.clean_leftovers(ctx, view)
                 for action in actions:
                     done.append(self._apply_action(ctx, view, action))
+                self._prune(ctx, view.record, {a.name for a in actions})
                 write_record(client, self._env, view.record)
-                self._prune(ctx, actions)
         except HOST_ERRORS as exc:
             log.debug("host=%s apply failed", site, exc_info=True)
             finished = {id(step.action) for step in done}
@@ -234,11 +234,12 @@ class DockerTarget:
             return StepResult(action, True, f"host {ctx.site}: removed")
         want = action.desired
         assert want is not None
+        if current is not None:  # deployed before image references were recorded
+            record.deployed(want.name, current.get("Image"))
+        record.deployed(want.name, want.spec["image"])
         try:
             lines = self._deploy(ctx, want, current, action.op)
-        except spec_.SecretUnset as exc:  # not the version's fault: nothing recorded
-            return StepResult(action, False, f"host {ctx.site}: {exc.message}")
-        except GitopsError as exc:
+        except VersionRejected as exc:  # the version's own fault: recorded, held
             lines = exc.results if isinstance(exc, HealthFailed) else []
             record.failures = [f for f in record.failures if f["name"] != want.name] + [
                 {
@@ -254,6 +255,9 @@ class DockerTarget:
             return StepResult(
                 action, False, message, rolled_back=True, details={"probes": lines}
             )
+        except HOST_ERRORS as exc:  # registry, engine, connection: retried next time
+            log.debug("host=%s deploy of %s failed", ctx.site, want.name, exc_info=True)
+            return StepResult(action, False, f"host {ctx.site}: {_short(exc)}")
         record.applied[want.name] = {
             "model": want.model,
             "version": want.version,
@@ -287,11 +291,18 @@ class DockerTarget:
             raise spec_.SecretUnset(spec_.unset_message(*missing[0]))
         return swap.deploy(ctx, want, current)
 
-    def _prune(self, ctx: swap.HostContext, actions: list[Action]) -> None:
+    def _prune(
+        self, ctx: swap.HostContext, record: HostRecord, names: set[str]
+    ) -> None:
         in_use = {c["ImageID"] for c in observe_.list_managed(ctx.client, self._env)}
-        images = {a.desired.spec["image"] for a in actions if a.desired}
-        for image in images:
-            swap.prune_images(ctx.client, image, self.keep_images, in_use)
+        for name in sorted(names & set(record.images)):
+            kept = swap.prune_images(
+                ctx.client, record.images[name], self.keep_images, in_use
+            )
+            if kept:
+                record.images[name] = kept
+            else:
+                del record.images[name]
 
     # -- lease -----------------------------------------------------------------
 

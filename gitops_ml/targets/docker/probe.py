@@ -19,7 +19,7 @@ from typing import Any
 import docker
 import paramiko
 
-from gitops_ml.errors import TargetError
+from gitops_ml.errors import TargetError, VersionRejected
 
 Dialer = Callable[[int], socket.socket | Any]
 _DURATION = re.compile(r"^([0-9.]+)(ms|s|m)?$")
@@ -59,7 +59,7 @@ def seconds(text: str) -> float:
     return float(match.group(1)) * factor
 
 
-class HealthFailed(TargetError):
+class HealthFailed(VersionRejected):
     """A version failed its health check; ``results`` are the probe lines."""
 
     def __init__(self, message: str, results: list[str]) -> None:

@@ -22,6 +22,7 @@ from gitops_ml.targets.docker import spec as labels_
 RECORD_IMAGE = "gitops-ml/record:1"
 APPLIED = labels_.PREFIX + "applied"
 FAILURES = labels_.PREFIX + "failures"
+IMAGES = labels_.PREFIX + "images"
 HOLDER = labels_.PREFIX + "holder"
 EXPIRES = labels_.PREFIX + "expires"
 LEASE_SECONDS = 1800
@@ -29,11 +30,21 @@ LEASE_SECONDS = 1800
 
 @dataclass
 class HostRecord:
-    """Per deployment: model, version, revision and spec hash of the last apply."""
+    """Per deployment: model, version, revision and spec hash of the last apply, and
+    the image references (REPO@sha256:...) deployed on this host, oldest first: the
+    only images image cleanup may remove."""
 
     applied: dict[str, dict[str, str]] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
     container_id: str | None = None
+    images: dict[str, list[str]] = field(default_factory=dict)
+
+    def deployed(self, name: str, reference: str | None) -> None:
+        """Remember ``reference`` as the newest image deployed for ``name``."""
+        if not reference or "@sha256:" not in reference:
+            return
+        refs = [r for r in self.images.get(name, []) if r != reference]
+        self.images[name] = [*refs, reference]
 
     @classmethod
     def from_labels(cls, labels: dict[str, str], container_id: str) -> HostRecord:
@@ -41,6 +52,7 @@ class HostRecord:
             json.loads(labels.get(APPLIED, "{}")),
             json.loads(labels.get(FAILURES, "[]")),
             container_id,
+            json.loads(labels.get(IMAGES, "{}")),
         )
 
 
@@ -139,6 +151,7 @@ def write_record(
         labels_.ROLE: "record",
         APPLIED: json.dumps(record.applied, sort_keys=True),
         FAILURES: json.dumps(record.failures, sort_keys=True),
+        IMAGES: json.dumps(record.images, sort_keys=True),
     }
     created = create_owned(client, name, environment, record_labels)
     record.container_id = created

@@ -2,7 +2,12 @@
 is proven: pull by digest, prove a trial container, then cut over.
 
 Cut-over: the final container is created beforehand; the old one is stopped, the
-final one started and checked; on failure the old one is started again.
+final one started and checked; on any failure (the engine refusing the start, a
+failed check, a lost connection) the staged one is removed and the old one started
+again.
+
+Only a version's own fault (a failed health check, a crash, a wrong digest) raises
+``VersionRejected``, which the target records; registry and engine errors do not.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 
 import docker
 
-from gitops_ml.errors import TargetError
+from gitops_ml.errors import TargetError, VersionRejected
 from gitops_ml.reconcile.objects import DesiredObject
 from gitops_ml.targets.docker import spec as spec_
 from gitops_ml.targets.docker.observe import HostView, container_name
@@ -74,7 +79,7 @@ def pull(client: docker.DockerClient, reference: str) -> str:
         ) from None
     info = client.api.inspect_image(reference)
     if reference not in (info.get("RepoDigests") or []):
-        raise TargetError(f"pulled {reference} but the host reports another digest")
+        raise VersionRejected(f"pulled {reference} but the host reports another digest")
     return str(info["Id"])
 
 
@@ -120,12 +125,12 @@ def cut_over(
     }
     name = f"{want.name}.next" if current else want.name
     final = _create(ctx, want, name, found)
-    if current:
-        api.stop(current["Id"], timeout=STOP_TIMEOUT)
     try:
+        if current:
+            api.stop(current["Id"], timeout=STOP_TIMEOUT)
         api.start(final)
         results = ctx.checker.prove(final, probe)
-    except TargetError:
+    except Exception:  # whatever failed, the old container must serve again
         _restore(ctx, final, current)
         raise
     if current:
@@ -148,11 +153,16 @@ def _create(
 
 
 def _restore(ctx: HostContext, final: str, current: dict[str, Any] | None) -> None:
+    """Remove the staged container (it may hold the port), then start the old one
+    even when that removal failed.  A restore that fails as well (the host went
+    away) is finished by the next apply: its clean-up and repair."""
     api = ctx.client.api
-    api.remove_container(final, force=True)
-    if current:
-        api.start(current["Id"])
-        log.info("host=%s restarted the previous container", ctx.site)
+    try:
+        api.remove_container(final, force=True)
+    finally:
+        if current:
+            api.start(current["Id"])
+            log.info("host=%s restarted the previous container", ctx.site)
 
 
 def remove(ctx: HostContext, current: dict[str, Any] | None) -> None:
@@ -182,21 +192,31 @@ def clean_leftovers(ctx: HostContext, view: HostView) -> None:
 
 
 def prune_images(
-    client: docker.DockerClient, reference: str, keep: int, in_use: set[str]
-) -> None:
-    """Remove images of the deployment's repository beyond the newest ``keep``."""
-    repository = reference.partition("@")[0]
-    images = sorted(
-        client.api.images(name=repository),
-        key=lambda image: image.get("Created", 0),
-        reverse=True,
-    )
-    old = [image for image in images if image["Id"] not in in_use]
-    for image in old[keep:]:
+    client: docker.DockerClient, deployed: list[str], keep: int, in_use: set[str]
+) -> list[str]:
+    """Remove images gitops-ml deployed (``deployed``, oldest first) beyond the
+    newest ``keep`` no container uses; returns the references still on the host.
+
+    Removal is by digest reference, so an image a person also tagged keeps its tag
+    and stays; images gitops-ml never deployed are never looked at."""
+    present: list[str] = []
+    idle: list[str] = []
+    for reference in reversed(deployed):
         try:
-            client.api.remove_image(image["Id"], force=False)
+            image_id = client.api.inspect_image(reference)["Id"]
+        except docker.errors.ImageNotFound:
+            continue
+        (present if image_id in in_use else idle).append(reference)
+    present += idle[:keep]
+    for reference in idle[keep:]:
+        try:
+            client.api.remove_image(reference, force=False)
+        except docker.errors.ImageNotFound:
+            pass
         except docker.errors.APIError as exc:
-            log.info("kept image %s: %s", image["Id"][:19], exc.explanation)
+            log.info("kept image %s: %s", reference, exc.explanation)
+            present.append(reference)
+    return [reference for reference in deployed if reference in present]
 
 
 def _labels(ctx: HostContext, want: DesiredObject, role: str) -> dict[str, str]:
