@@ -44,7 +44,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_FAILED, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command about to run, only that command's module is
+    imported (the others are listed by name), so no command pays for another's
+    dependencies (PyGithub, a cloud SDK)."""
     parser = _Parser(
         prog="gitops-ml",
         description="Deploy model versions the GitOps way: Git says what runs where.",
@@ -52,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name in COMMANDS.items():
+        if chosen in COMMANDS and name != chosen:
+            commands.add_parser(name)
+            continue
         module = _command(module_name)
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         _add_common(sub)
@@ -82,7 +88,9 @@ def _command(module_name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    args = build_parser(chosen).parse_args(argv)
     _setup_logging(args.verbose)
     try:
         code: int = _command(COMMANDS[args.command]).run(args)

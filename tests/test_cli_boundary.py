@@ -88,3 +88,27 @@ def test_a_closed_output_pipe_is_not_a_crash(
     monkeypatch.setattr(cli, "_silence_stdout", lambda: None)
     assert cli.main(["validate", "--repo", str(tmp_path)]) == 1
     assert "internal error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "status"])
+def test_commands_without_check_runs_never_import_the_github_client(
+    example_repo,
+    command: str,  # type: ignore[no-untyped-def]
+) -> None:
+    import subprocess
+    import sys
+
+    scope = [] if command == "validate" else ["--env", "local"]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gitops_ml", command, *scope],
+        cwd=example_repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-500:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()]
+    assert "gitops_ml.cli" in imported
+    assert not [
+        name for name in imported if name == "github" or name.startswith("github.")
+    ]

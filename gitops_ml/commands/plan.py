@@ -12,16 +12,10 @@ from gitops_ml.commands._common import (
     exit_code,
     options,
 )
-from gitops_ml.github.publishing import (
-    add_report_argument,
-    plan_report,
-    publish_report,
-    wants_check_run,
-)
+from gitops_ml.github.options import add_report_argument, wants_check_run
 from gitops_ml.reconcile import engine
 from gitops_ml.reconcile.affected import affected_environments
 from gitops_ml.report import plans
-from gitops_ml.report.published import published
 from gitops_ml.workspace import repo_root
 
 HELP = "show what apply would change, without changing anything"
@@ -61,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     if wants_check_run(args):
         changed_envs = [p.environment for p in results if not p.matches_git]
         markdown = plans.plans_markdown(results, failures)
+        from gitops_ml.github.publishing import plan_report, publish_report
+        from gitops_ml.report.published import published
+
         report = plan_report(changed_envs, len(results), markdown)
         published(publish_report(root, report), report, args.format)
     # a held failure also means the target does not match Git

@@ -11,12 +11,8 @@ import git
 
 from gitops_ml import gitrepo
 from gitops_ml.github.client import GitHub
-from gitops_ml.github.publishing import (
-    add_report_argument,
-    connect,
-    publish_report,
-    wants_check_run,
-)
+from gitops_ml.github.options import add_report_argument, wants_check_run
+from gitops_ml.github.publishing import connect, publish_report
 from gitops_ml.promotion import branch as branches
 from gitops_ml.promotion.gates import UpstreamObservation
 from gitops_ml.promotion.promote import Observe, Promotion, Request, prepare

@@ -7,14 +7,8 @@ import os
 from pathlib import Path
 
 from gitops_ml.errors import InputError
-from gitops_ml.github.publishing import (
-    add_report_argument,
-    publish_report,
-    validation_report,
-    wants_check_run,
-)
+from gitops_ml.github.options import add_report_argument, wants_check_run
 from gitops_ml.report import render
-from gitops_ml.report.published import published
 from gitops_ml.spec.immutability import check_immutable
 from gitops_ml.spec.repo import RepoSpec
 from gitops_ml.spec.source import is_yaml
@@ -62,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     result = ValidationResult(files=files, findings=findings)
     render.validation(result, args.format)
     if wants_check_run(args):
+        from gitops_ml.github.publishing import publish_report, validation_report
+        from gitops_ml.report.published import published
+
         report = validation_report(result, render.validation_markdown(result))
         published(publish_report(root, report), report, args.format)
     return 0 if result.ok else 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -26,16 +25,6 @@ _SCP = re.compile(r"(?:[^@/:]+@)?(?P<host>[^@/:]+):(?P<path>[^/].*)")
 _SCHEMES = ("https", "ssh", "git+ssh")
 
 
-def add_report_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--report",
-        choices=("none", "check-run"),
-        default="none",
-        help="also publish the result on GitHub as a check run (a commit status or "
-        "the job summary when the token may not create check runs)",
-    )
-
-
 def connect(
     root: Path, github: GitHub | None = None, environ: Mapping[str, str] = os.environ
 ) -> GitHub:
@@ -43,10 +32,6 @@ def connect(
     if github is not None:
         return github
     return GitHub(GitHubSettings.from_env(repository_of(root, environ), environ))
-
-
-def wants_check_run(args: argparse.Namespace) -> bool:
-    return getattr(args, "report", "none") == "check-run"
 
 
 def publish_report(
