@@ -27,7 +27,3 @@ def resolve(repo: git.Repo, revision: str) -> git.Commit:
             f"revision '{revision}' does not exist in this repository",
             hint="pass a commit SHA, branch or tag that `git log` shows",
         ) from None
-
-
-def short(sha: str) -> str:
-    return sha[:7]
